@@ -1,0 +1,25 @@
+"""The ``optout`` command line: parse, call one function, print (Rich or ``--json``)."""
+
+from __future__ import annotations
+
+import typer
+
+from optout.cli import audit, export, notices, objections, sample
+
+app = typer.Typer(
+    name="optout",
+    help="Build AI training datasets from public posts that honour every objection.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(export.app, name="export")
+app.add_typer(objections.app, name="objections")
+app.add_typer(notices.app, name="notices")
+app.add_typer(audit.app, name="audit")
+app.command("sample")(sample.sample)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

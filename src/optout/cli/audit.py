@@ -1,0 +1,5 @@
+"""CLI: audit commands (placeholder until implemented)."""
+
+import typer
+
+app = typer.Typer(no_args_is_help=True)

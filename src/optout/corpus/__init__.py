@@ -1,0 +1,1 @@
+"""Platform exports: the strict schema, streaming readers and the sample generator."""

@@ -1,0 +1,1 @@
+"""Enforcement: verify, purge and lineage of datasets against the registry."""

@@ -1,0 +1,1 @@
+"""Mail: messages, the transactional outbox and its sender."""

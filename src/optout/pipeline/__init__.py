@@ -1,0 +1,1 @@
+"""The build pipeline: pure steps over Arrow record batches, engines that run them."""

@@ -1,0 +1,1 @@
+"""Redaction: detectors of people and personal data, and their surrogates."""

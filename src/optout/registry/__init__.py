@@ -1,0 +1,1 @@
+"""The registry: the durable ledger of objections, notices, datasets and the audit chain."""

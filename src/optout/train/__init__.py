@@ -1,0 +1,1 @@
+"""Training-side helpers: the gate that refuses stale datasets."""
