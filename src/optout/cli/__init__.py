@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from optout.cli import audit, export, notices, objections, sample
+from optout.cli import audit, export, notices, objections, policy, sample
 
 app = typer.Typer(
     name="optout",
@@ -17,6 +17,7 @@ app.add_typer(export.app, name="export")
 app.add_typer(objections.app, name="objections")
 app.add_typer(notices.app, name="notices")
 app.add_typer(audit.app, name="audit")
+app.add_typer(policy.app, name="policy")
 app.command("sample")(sample.sample)
 
 
