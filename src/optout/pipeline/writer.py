@@ -1,0 +1,202 @@
+"""The dataset table: output schema, bucketed Delta writes, data-file checksums."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+from deltalake import DeltaTable, Schema
+from deltalake.transaction import AddAction, create_table_with_add_actions
+
+MEDIA_TYPE = pa.list_(pa.struct([("path", pa.string()), ("sha256", pa.string())]))
+OUTPUT_SCHEMA = pa.schema(
+    [
+        ("content_key", pa.string()),
+        ("author_key", pa.string()),
+        ("kind", pa.string()),
+        ("lang", pa.string()),
+        ("text", pa.string()),
+        ("person_keys", pa.list_(pa.string())),
+        ("media", MEDIA_TYPE),
+        ("created_date", pa.date32()),
+        ("rating", pa.int8()),
+        ("parent_key", pa.string()),
+        ("bucket", pa.int32()),
+    ]
+)
+FILE_SCHEMA = OUTPUT_SCHEMA.remove(OUTPUT_SCHEMA.get_field_index("bucket"))
+# Only columns that say nothing about a person get min/max statistics in _delta_log.
+STATS_COLUMNS = "bucket,kind,lang,created_date"
+TABLE_CONFIGURATION = {
+    "delta.dataSkippingStatsColumns": STATS_COLUMNS,
+    "delta.logRetentionDuration": "interval 0 days",
+    "delta.deletedFileRetentionDuration": "interval 0 days",
+}
+ROWS_PER_BUCKET = 2_000
+MAX_BUCKETS = 512
+
+
+def bucket_count(expected_rows: int) -> int:
+    """Buckets for a dataset of about ``expected_rows`` rows: a power of two, ~2,000 rows each."""
+    buckets = 1
+    while buckets < MAX_BUCKETS and buckets * ROWS_PER_BUCKET < expected_rows:
+        buckets *= 2
+    return buckets
+
+
+def bucket_of(author_key: str, buckets: int) -> int:
+    """The bucket of an author: all of an author's rows live in one bucket."""
+    return int(author_key[:8], 16) % buckets
+
+
+class BucketedWriter:
+    """Writes output batches as Parquet files, one set per author bucket, under ``data/``.
+
+    Rows are buffered per bucket and flushed as row groups, so memory stays bounded; files
+    become visible only when ``commit`` adds them to the Delta log in one transaction.
+    """
+
+    FLUSH_ROWS = 8_192
+    MAX_BUFFERED_ROWS = 131_072
+
+    def __init__(self, data_dir: Path, buckets: int) -> None:
+        self.data_dir = data_dir
+        self.buckets = buckets
+        self._buffers: dict[int, list[pa.RecordBatch]] = defaultdict(list)
+        self._buffered: dict[int, int] = defaultdict(int)
+        self._writers: dict[int, tuple[str, pq.ParquetWriter]] = {}
+        self._rows: dict[str, int] = {}
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        """Buffer one batch of output rows (its ``bucket`` column says where each goes)."""
+        if batch.num_rows == 0:
+            return
+        table = pa.Table.from_batches([batch]).sort_by("bucket")
+        buckets = table.column("bucket").to_numpy()
+        starts = np.flatnonzero(np.r_[True, buckets[1:] != buckets[:-1]])
+        ends = np.r_[starts[1:], len(buckets)]
+        for start, end in zip(starts, ends, strict=True):
+            bucket = int(buckets[start])
+            for part in table.slice(start, end - start).to_batches():
+                self._buffers[bucket].append(part)
+            self._buffered[bucket] += int(end - start)
+            if self._buffered[bucket] >= self.FLUSH_ROWS:
+                self._flush(bucket)
+        if sum(self._buffered.values()) > self.MAX_BUFFERED_ROWS:
+            for bucket in list(self._buffers):
+                self._flush(bucket)
+
+    def _flush(self, bucket: int) -> None:
+        batches = self._buffers.pop(bucket, [])
+        self._buffered.pop(bucket, None)
+        if not batches:
+            return
+        if bucket not in self._writers:
+            relative = f"bucket={bucket}/part-{uuid.uuid4().hex}.zstd.parquet"
+            (self.data_dir / relative).parent.mkdir(parents=True, exist_ok=True)
+            writer = pq.ParquetWriter(
+                self.data_dir / relative,
+                FILE_SCHEMA,
+                compression="zstd",
+                compression_level=3,
+                write_statistics=STATS_COLUMNS.split(","),
+            )
+            self._writers[bucket] = (relative, writer)
+            self._rows[relative] = 0
+        relative, writer = self._writers[bucket]
+        table = pa.Table.from_batches(batches).drop_columns(["bucket"])
+        writer.write_table(table)
+        self._rows[relative] += table.num_rows
+
+    def close(self) -> dict[str, DataFile]:
+        """Flush and close every file; return them by path relative to ``data/``."""
+        for bucket in list(self._buffers):
+            self._flush(bucket)
+        files: dict[str, DataFile] = {}
+        for bucket, (relative, writer) in sorted(self._writers.items()):
+            writer.close()
+            path = self.data_dir / relative
+            files[relative] = DataFile(
+                path=relative,
+                bucket=bucket,
+                rows=self._rows[relative],
+                size=path.stat().st_size,
+                sha256=sha256_file(path),
+            )
+        self._writers.clear()
+        return files
+
+    def abort(self) -> None:
+        """Close and delete every file written so far (a failed build leaves nothing)."""
+        for relative, writer in self._writers.values():
+            writer.close()
+            (self.data_dir / relative).unlink(missing_ok=True)
+        self._writers.clear()
+        self._buffers.clear()
+
+
+@dataclass(frozen=True, slots=True)
+class DataFile:
+    """One Parquet file of the dataset: where it is, its bucket, rows, size and checksum."""
+
+    path: str
+    bucket: int
+    rows: int
+    size: int
+    sha256: str
+
+    def add_action(self) -> AddAction:
+        return AddAction(
+            path=self.path,
+            size=self.size,
+            partition_values={"bucket": str(self.bucket)},
+            modification_time=int(time.time() * 1000),
+            data_change=True,
+            stats=json.dumps({"numRecords": self.rows}),
+        )
+
+
+def commit_snapshot(data_dir: Path, files: Iterable[DataFile]) -> int:
+    """Make ``files`` the table's next version, replacing every file of the previous one."""
+    actions = [file.add_action() for file in files]
+    if DeltaTable.is_deltatable(str(data_dir)):
+        table = DeltaTable(str(data_dir))
+        table.create_write_transaction(
+            actions, mode="overwrite", schema=OUTPUT_SCHEMA, partition_by=["bucket"]
+        )
+        table.update_incremental()
+        return table.version()
+    create_table_with_add_actions(
+        str(data_dir),
+        Schema.from_arrow(OUTPUT_SCHEMA),
+        actions,
+        mode="error",
+        partition_by=["bucket"],
+        configuration=TABLE_CONFIGURATION,
+    )
+    return DeltaTable(str(data_dir)).version()
+
+
+def file_checksums(data_dir: Path) -> dict[str, str]:
+    """SHA-256 of every data file of the current version, keyed by path relative to data/."""
+    table = DeltaTable(str(data_dir))
+    paths = pa.table(table.get_add_actions(flatten=True)).column("path").to_pylist()
+    return {path: sha256_file(data_dir / path) for path in sorted(paths)}
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
