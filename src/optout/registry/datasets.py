@@ -1,0 +1,119 @@
+"""Dataset versions, the pseudonyms each holds, and models trained on them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from itertools import islice
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from optout.registry import audit
+from optout.registry.models import Dataset, DatasetHolding, DatasetVersion, TrainedModel
+from optout.registry.objections import lock_registry
+
+HOLDINGS_CHUNK = 10_000
+
+
+def get_or_create_dataset(session: Session, path: str, now: datetime | None = None) -> Dataset:
+    """The dataset at ``path`` (an absolute directory path), created on first use."""
+    dataset = session.execute(sa.select(Dataset).where(Dataset.path == path)).scalar_one_or_none()
+    if dataset is None:
+        dataset = Dataset(path=path, created_at=now or datetime.now(UTC))
+        session.add(dataset)
+        session.flush()
+    return dataset
+
+
+def record_dataset_version(
+    session: Session,
+    *,
+    path: str,
+    version: int,
+    as_of: datetime,
+    watermark: int,
+    rows_out: int,
+    manifest_sha256: str,
+    built_at: datetime | None = None,
+) -> DatasetVersion:
+    """Record a built Delta version of the dataset at ``path`` (and audit it)."""
+    lock_registry(session)
+    built_at = built_at or datetime.now(UTC)
+    dataset = get_or_create_dataset(session, path, built_at)
+    row = DatasetVersion(
+        dataset_id=dataset.id, version=version, built_at=built_at, as_of=as_of,
+        watermark=watermark, rows_out=rows_out, manifest_sha256=manifest_sha256, status="built",
+    )  # fmt: skip
+    session.add(row)
+    session.flush()
+    details = {"version": version, "watermark": watermark, "rows_out": rows_out,
+               "manifest_sha256": manifest_sha256}  # fmt: skip
+    audit.append(session, "dataset.built", f"dataset:{dataset.id}", details)
+    return row
+
+
+def record_holdings(
+    session: Session, version_id: int, author_keys: Iterable[str], email_keys: Iterable[str]
+) -> int:
+    """Record the author and email pseudonyms a version holds (bulk); returns rows written."""
+    written = 0
+    for kind, keys in (("author", author_keys), ("email", email_keys)):
+        unique = iter(sorted(set(keys)))
+        while chunk := list(islice(unique, HOLDINGS_CHUNK)):
+            rows = [{"version_id": version_id, "kind": kind, "key": key} for key in chunk]
+            session.execute(sa.insert(DatasetHolding), rows)
+            written += len(rows)
+    return written
+
+
+def versions_holding(session: Session, kind: str, keys: Iterable[str]) -> dict[int, set[str]]:
+    """Dataset version ids that hold any of these pseudonyms, with the ones each holds."""
+    found: dict[int, set[str]] = {}
+    unique = iter(set(keys))
+    while chunk := list(islice(unique, HOLDINGS_CHUNK)):
+        query = sa.select(DatasetHolding.version_id, DatasetHolding.key).where(
+            DatasetHolding.kind == kind, DatasetHolding.key.in_(chunk)
+        )
+        for version_id, key in session.execute(query):
+            found.setdefault(version_id, set()).add(key)
+    return found
+
+
+def dataset_versions(session: Session, path: str) -> list[DatasetVersion]:
+    """Every recorded version of the dataset at ``path``, oldest first."""
+    query = (
+        sa.select(DatasetVersion)
+        .join(Dataset)
+        .where(Dataset.path == path)
+        .order_by(DatasetVersion.version)
+    )
+    return list(session.execute(query).scalars())
+
+
+def mark_version_purged(session: Session, version_id: int, watermark: int) -> DatasetVersion:
+    """Mark a version purged up to ``watermark`` (and audit it)."""
+    lock_registry(session)
+    row = session.get(DatasetVersion, version_id, populate_existing=True)
+    if row is None:
+        raise KeyError(version_id)
+    row.status, row.watermark = "purged", max(row.watermark, watermark)
+    session.flush()
+    details = {"version": row.version, "watermark": row.watermark}
+    audit.append(session, "dataset.purged", f"dataset:{row.dataset_id}", details)
+    return row
+
+
+def record_model(
+    session: Session, *, name: str, version: str, dataset_version_id: int,
+    recorded_at: datetime | None = None,
+) -> TrainedModel:  # fmt: skip
+    """Record that model ``name`` ``version`` was trained on a dataset version."""
+    lock_registry(session)
+    model = TrainedModel(name=name, version=version, dataset_version_id=dataset_version_id,
+                         recorded_at=recorded_at or datetime.now(UTC))  # fmt: skip
+    session.add(model)
+    session.flush()
+    details = {"name": name, "version": version, "dataset_version_id": dataset_version_id}
+    audit.append(session, "model.recorded", f"model:{model.id}", details)
+    return model

@@ -1,0 +1,65 @@
+"""Reading import files: JSON Lines (line numbers from 1) or Parquet (row numbers from 1)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from optout.errors import InputError, RowError
+
+RecordOrError = tuple[int, dict[str, Any] | None, RowError | None]
+
+
+def read_records(path: Path) -> Iterator[RecordOrError]:
+    """Yield ``(row number, record, None)`` or ``(row number, None, error)`` for each row."""
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    if path.suffix == ".parquet":
+        yield from _read_parquet(path)
+    else:
+        yield from _read_jsonl(path)
+
+
+def count_rows(path: Path) -> int:
+    """How many rows ``path`` holds (cheap: newlines, or the Parquet footer)."""
+    if path.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(path).metadata.num_rows
+    with path.open("rb") as handle:
+        return sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
+
+
+def _read_jsonl(path: Path) -> Iterator[RecordOrError]:
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            yield _decode_line(path.name, number, line)
+
+
+def _decode_line(name: str, number: int, line: bytes) -> RecordOrError:
+    try:
+        record = json.loads(line)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return number, None, RowError(name, number, "-", "not valid UTF-8 JSON")
+    if not isinstance(record, dict):
+        return number, None, RowError(name, number, "-", "not a JSON object")
+    return number, record, None
+
+
+def _read_parquet(path: Path) -> Iterator[RecordOrError]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(path)
+    except (OSError, pa.ArrowException) as exc:
+        raise InputError(f"{path}: not a readable Parquet file") from exc
+    number = 0
+    for batch in parquet.iter_batches(batch_size=10_000):
+        for record in batch.to_pylist():
+            number += 1
+            yield number, record, None

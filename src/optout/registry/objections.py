@@ -1,0 +1,509 @@
+"""Objections: validation, bulk import, submit/confirm/withdraw, and the watermark queries."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from optout.errors import InputError, RowError
+from optout.keys import normalize_email
+from optout.registry import audit
+from optout.registry.db import pseudonymizer_of
+from optout.registry.fields import (
+    FieldProblem,
+    country_field,
+    email_field,
+    optional_text,
+    string_list,
+    timestamp_field,
+)
+from optout.registry.files import read_records
+from optout.registry.models import CONFIRM_SEQ, Counter, Objection
+
+MAX_NAMES = 5
+MAX_HANDLES = 5
+CHUNK_SIZE = 5_000
+MAX_REPORTED_ERRORS = 1_000
+SCOPE_FIELDS = ("account_id", "names", "handles")  # a change here is new to every dataset
+DETAIL_FIELDS = ("country", "reason")
+STATE_COLUMNS = (
+    "id", "email", "email_normalized", "account_id", "country", "reason", "names", "handles",
+    "status", "submitted_at", "confirmed_at", "withdrawn_at", "confirm_seq", "source",
+)  # fmt: skip
+
+
+class ObjectionNotFound(InputError):
+    """No objection has the id given."""
+
+
+class ObjectionWithdrawn(InputError):
+    """The objection was withdrawn and cannot be confirmed (a new submission reopens it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectionRow:
+    """One validated objection to import or submit."""
+
+    email: str | None
+    account_id: str | None
+    country: str | None = None
+    reason: str | None = None
+    names: tuple[str, ...] = ()
+    handles: tuple[str, ...] = ()
+    submitted_at: datetime | None = None
+    confirmed_at: datetime | None = None
+
+    @property
+    def email_normalized(self) -> str | None:
+        return normalize_email(self.email) if self.email else None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """The identity: the normalised email, else the account id."""
+        if self.email:
+            return ("email", normalize_email(self.email))
+        assert self.account_id is not None
+        return ("account", self.account_id)
+
+
+@dataclass(slots=True)
+class ImportResult:
+    """Counts of an import: new objections, changed ones, and rows that changed nothing."""
+
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {"imported": self.imported, "updated": self.updated, "unchanged": self.unchanged}
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The watermark and the confirmed objections a build applies (read in that order)."""
+
+    watermark: int
+    objections: list[Objection]
+
+
+# -- validation ---------------------------------------------------------------------------
+
+
+def parse_objection(record: dict[str, Any]) -> ObjectionRow:
+    """Validate one import record (interfaces §2); raises FieldProblem."""
+    row = ObjectionRow(
+        email=email_field(record),
+        account_id=optional_text(record, "account_id", max_length=255),
+        country=country_field(record),
+        reason=optional_text(record, "reason"),
+        names=_names(record),
+        handles=tuple(h.lstrip("@") for h in string_list(record, "handles", MAX_HANDLES)),
+        submitted_at=timestamp_field(record, "submitted_at"),
+        confirmed_at=timestamp_field(record, "confirmed_at"),
+    )
+    if row.email is None and row.account_id is None:
+        raise FieldProblem("email", "email or account_id is required")
+    if row.submitted_at and row.confirmed_at and row.confirmed_at < row.submitted_at:
+        raise FieldProblem("confirmed_at", "is before submitted_at")
+    return row
+
+
+def _names(record: dict[str, Any]) -> tuple[str, ...]:
+    names = string_list(record, "names", MAX_NAMES)
+    for name in names:
+        if len(name.split()) < 2:
+            raise FieldProblem("names", "each name needs at least two words")
+    return names
+
+
+def read_objection_file(path: Path, errors: list[RowError]) -> Iterator[ObjectionRow]:
+    """Yield valid rows until the first bad one; then only collect ``errors``."""
+    for number, record, error in read_records(path):
+        if error is None:
+            try:
+                row = parse_objection(record or {})
+            except FieldProblem as problem:
+                error = RowError(path.name, number, problem.field, problem.reason)
+        if error is not None:
+            if len(errors) < MAX_REPORTED_ERRORS:
+                errors.append(error)
+        elif not errors:
+            yield row
+
+
+# -- import -------------------------------------------------------------------------------
+
+
+def import_objection_file(
+    session: Session, path: Path, progress: Callable[[int], None] | None = None
+) -> ImportResult:
+    """Import a JSON Lines file in the caller's transaction; any bad row fails it all (exit 2)."""
+    errors: list[RowError] = []
+    result = import_objections(session, read_objection_file(path, errors), progress=progress)
+    if errors:
+        raise InputError(f"{path.name}: {len(errors)} invalid row(s); nothing imported", errors)
+    return result
+
+
+def import_objections(
+    session: Session,
+    rows: Iterable[ObjectionRow],
+    *,
+    source: str = "import",
+    now: datetime | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Import rows in chunks: new → imported, newly confirmed or changed → updated."""
+    lock_registry(session)
+    result = ImportResult()
+    rows = iter(rows)
+    while chunk := list(islice(rows, CHUNK_SIZE)):
+        _import_chunk(session, chunk, source, now or datetime.now(UTC), result)
+        if progress is not None:
+            progress(len(chunk))
+    return result
+
+
+@dataclass(slots=True)
+class _Plan:
+    """What one chunk changes: rows to insert, rows to update, audit events, seqs wanted."""
+
+    inserts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    updates: dict[str, dict[str, Any]] = field(default_factory=dict)
+    events: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
+
+
+def _import_chunk(
+    session: Session,
+    chunk: Sequence[ObjectionRow],
+    source: str,
+    now: datetime,
+    result: ImportResult,
+) -> list[str]:
+    """Merge a chunk into the registry; returns the objection id of each row, in order."""
+    known = _existing_states(session, chunk)
+    plan = _Plan()
+    for row in chunk:
+        state = known.get(row.key)
+        new_state, action = _merge(state, row, source, now)
+        plan.ids.append(new_state["id"])
+        if action is None:
+            result.unchanged += 1
+            continue
+        known[row.key] = new_state
+        if state is None or new_state["id"] in plan.inserts:
+            plan.inserts[new_state["id"]] = new_state
+            result.imported += state is None
+            result.updated += state is not None
+        else:
+            plan.updates[new_state["id"]] = new_state
+            result.updated += 1
+        plan.events.append((action, new_state["id"], new_state))
+    _apply(session, plan)
+    return plan.ids
+
+
+def _existing_states(
+    session: Session, chunk: Sequence[ObjectionRow]
+) -> dict[tuple[str, str], dict[str, Any]]:
+    emails = {row.key[1] for row in chunk if row.key[0] == "email"}
+    accounts = {row.key[1] for row in chunk if row.key[0] == "account"}
+    columns = [getattr(Objection, name) for name in STATE_COLUMNS]
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    if emails:
+        query = sa.select(*columns).where(Objection.email_normalized.in_(emails))
+        for row in session.execute(query).mappings():
+            found["email", row["email_normalized"]] = dict(row)
+    if accounts:
+        query = sa.select(*columns).where(
+            Objection.email_normalized.is_(None), Objection.account_id.in_(accounts)
+        )
+        for row in session.execute(query).mappings():
+            found["account", row["account_id"]] = dict(row)
+    return found
+
+
+def _merge(
+    state: dict[str, Any] | None, row: ObjectionRow, source: str, now: datetime
+) -> tuple[dict[str, Any], str | None]:
+    """The objection after ``row``, and the audit action (None: nothing changes)."""
+    if state is None:
+        return _new_state(row, source, now), "objection.imported"
+    if state["status"] == "withdrawn":
+        return _reopen(state, row, now)
+    changed = _changed_fields(state, row)
+    confirms = state["status"] == "pending" and row.confirmed_at is not None
+    if not changed and not confirms:
+        return state, None
+    new_state = {**state, **changed, "updated_at": now}
+    if confirms:
+        new_state.update(status="confirmed", confirmed_at=row.confirmed_at, confirm_seq=None)
+        return new_state, "objection.confirmed"
+    if new_state["status"] == "confirmed" and set(changed) & set(SCOPE_FIELDS):
+        new_state["confirm_seq"] = None  # a wider scope is new to every dataset
+    return new_state, "objection.updated"
+
+
+def _new_state(row: ObjectionRow, source: str, now: datetime) -> dict[str, Any]:
+    confirmed = row.confirmed_at is not None
+    return {
+        "id": uuid.uuid4().hex,
+        "email": row.email,
+        "email_normalized": row.email_normalized,
+        "account_id": row.account_id,
+        "country": row.country,
+        "reason": row.reason,
+        "names": list(row.names),
+        "handles": list(row.handles),
+        "status": "confirmed" if confirmed else "pending",
+        "submitted_at": row.submitted_at or row.confirmed_at or now,
+        "confirmed_at": row.confirmed_at,
+        "withdrawn_at": None,
+        "confirm_seq": None,
+        "source": source,
+        "updated_at": now,
+    }
+
+
+def _reopen(
+    state: dict[str, Any], row: ObjectionRow, now: datetime
+) -> tuple[dict[str, Any], str | None]:
+    """A withdrawn objection reopens only for a row submitted after the withdrawal."""
+    if row.submitted_at is None or row.submitted_at <= state["withdrawn_at"]:
+        return state, None
+    fresh = _new_state(row, state["source"], now)
+    fresh.update(id=state["id"], email=state["email"] or row.email, source=state["source"])
+    return fresh, "objection.reopened"
+
+
+def _changed_fields(state: dict[str, Any], row: ObjectionRow) -> dict[str, Any]:
+    """Fields the row gives (non-empty) that differ from the stored objection."""
+    given = {
+        "account_id": row.account_id,
+        "country": row.country,
+        "reason": row.reason,
+        "names": list(row.names) or None,
+        "handles": list(row.handles) or None,
+    }
+    return {
+        name: value
+        for name, value in given.items()
+        if value is not None and value != state[name] and not _is_identity(state, name)
+    }
+
+
+def _is_identity(state: dict[str, Any], name: str) -> bool:
+    return name == "account_id" and state["email_normalized"] is None
+
+
+def _apply(session: Session, plan: _Plan) -> None:
+    """Give confirmation seqs in order, write the rows, append the audit entries."""
+    wanting = [
+        state for _action, _id, state in plan.events
+        if state["status"] == "confirmed" and state["confirm_seq"] is None
+    ]  # fmt: skip
+    for state, seq in zip(wanting, next_confirm_seqs(session, len(wanting)), strict=True):
+        state["confirm_seq"] = seq
+    if plan.inserts:
+        session.execute(sa.insert(Objection), list(plan.inserts.values()))
+    if plan.updates:
+        session.execute(sa.update(Objection), list(plan.updates.values()))
+    pseudonymizer = pseudonymizer_of(session)
+    audit.append_many(
+        session,
+        [audit.AuditEvent(action, _subject(pseudonymizer, state), _details(state))
+         for action, _id, state in plan.events],
+    )  # fmt: skip
+
+
+def _subject(pseudonymizer: Any, state: dict[str, Any]) -> str:
+    if state["email"]:
+        return audit.email_subject(pseudonymizer, state["email"])
+    return audit.account_subject(pseudonymizer, state["account_id"])
+
+
+def _details(state: dict[str, Any]) -> dict[str, Any]:
+    """Audit details: ids, status and seq only — never an email, name or free text."""
+    return {
+        "objection_id": state["id"],
+        "status": state["status"],
+        "confirm_seq": state["confirm_seq"],
+        "source": state["source"],
+    }
+
+
+# -- sequence numbers ---------------------------------------------------------------------
+
+
+def lock_registry(session: Session) -> int:
+    """Take the registry's write lock (the counter row) and return the last confirm seq.
+
+    Every writer takes it first, so writes are serialised and seqs commit in order: a build
+    that read watermark W has seen every confirmation with seq ≤ W.
+    """
+    query = sa.select(Counter.value).where(Counter.name == CONFIRM_SEQ).with_for_update()
+    return session.execute(query).scalar_one()
+
+
+def next_confirm_seqs(session: Session, count: int) -> range:
+    """Reserve ``count`` consecutive confirmation seqs (caller holds the registry lock)."""
+    if count == 0:
+        return range(0)
+    last = lock_registry(session)
+    session.execute(
+        sa.update(Counter).where(Counter.name == CONFIRM_SEQ).values(value=last + count)
+    )
+    return range(last + 1, last + count + 1)
+
+
+def current_watermark(session: Session) -> int:
+    """The highest confirmation seq given so far (0 before the first confirmation)."""
+    query = sa.select(Counter.value).where(Counter.name == CONFIRM_SEQ)
+    return session.execute(query).scalar_one()
+
+
+# -- single objections --------------------------------------------------------------------
+
+
+def submit_objection(
+    session: Session,
+    *,
+    email: str | None,
+    account_id: str | None = None,
+    country: str | None = None,
+    reason: str | None = None,
+    names: Sequence[str] = (),
+    handles: Sequence[str] = (),
+    source: str = "portal",
+    now: datetime | None = None,
+) -> Objection:
+    """Record a pending objection (or refresh the one with the same email) and return it.
+
+    The fields are validated like an import row (FieldProblem on a bad one). A withdrawn
+    objection with the same identity is reopened as pending.
+    """
+    now = now or datetime.now(UTC)
+    record = {"email": email, "account_id": account_id, "country": country, "reason": reason,
+              "names": list(names), "handles": list(handles)}  # fmt: skip
+    row = replace(parse_objection(record), submitted_at=now)
+    lock_registry(session)
+    [objection_id] = _import_chunk(session, [row], source, now, ImportResult())
+    return get_objection(session, objection_id)
+
+
+def confirm_objection(
+    session: Session, objection_id: str, *, at: datetime | None = None
+) -> Objection:
+    """Confirm a pending objection and give it the next seq; confirmed ones stay as they are."""
+    lock_registry(session)
+    objection = get_objection(session, objection_id)
+    if objection.status == "withdrawn":
+        raise ObjectionWithdrawn(f"objection {objection_id} was withdrawn")
+    if objection.status == "confirmed":
+        return objection
+    at = at or datetime.now(UTC)
+    objection.status, objection.confirmed_at, objection.updated_at = "confirmed", at, at
+    objection.confirm_seq = next_confirm_seqs(session, 1)[0]
+    _record(session, "objection.confirmed", objection)
+    return objection
+
+
+def withdraw_objection(
+    session: Session, objection_id: str, *, at: datetime | None = None
+) -> Objection:
+    """Withdraw an objection (it no longer excludes anything); withdrawn ones stay as they are."""
+    lock_registry(session)
+    objection = get_objection(session, objection_id)
+    if objection.status == "withdrawn":
+        return objection
+    at = at or datetime.now(UTC)
+    objection.status, objection.withdrawn_at, objection.updated_at = "withdrawn", at, at
+    _record(session, "objection.withdrawn", objection)
+    return objection
+
+
+def _record(session: Session, action: str, objection: Objection) -> None:
+    session.flush()
+    state = {name: getattr(objection, name) for name in STATE_COLUMNS}
+    audit.append(session, action, _subject(pseudonymizer_of(session), state), _details(state))
+
+
+def get_objection(session: Session, objection_id: str) -> Objection:
+    """The objection with this id (fresh from the database); ObjectionNotFound otherwise."""
+    objection = session.get(Objection, objection_id, populate_existing=True)
+    if objection is None:
+        raise ObjectionNotFound(f"no objection with id {objection_id}")
+    return objection
+
+
+def find_objection(
+    session: Session, *, email: str | None = None, account_id: str | None = None
+) -> Objection | None:
+    """The objection identified by this email (normalised), else by this account id."""
+    if email:
+        where = Objection.email_normalized == normalize_email(email)
+    else:
+        where = sa.and_(Objection.email_normalized.is_(None), Objection.account_id == account_id)
+    return session.execute(sa.select(Objection).where(where)).scalar_one_or_none()
+
+
+def list_objections(session: Session, status: str | None = None) -> list[Objection]:
+    """Every objection (optionally of one status), oldest submission first."""
+    query = sa.select(Objection).order_by(Objection.submitted_at, Objection.id)
+    if status is not None:
+        query = query.where(Objection.status == status)
+    return list(session.execute(query).scalars())
+
+
+def confirmed_objections(session: Session, up_to_seq: int | None = None) -> list[Objection]:
+    """Confirmed (not withdrawn) objections, optionally only those with seq ≤ ``up_to_seq``."""
+    query = sa.select(Objection).where(Objection.status == "confirmed")
+    if up_to_seq is not None:
+        query = query.where(Objection.confirm_seq <= up_to_seq)
+    return list(session.execute(query.order_by(Objection.confirm_seq)).scalars())
+
+
+def objections_new_since(session: Session, watermark: int) -> list[Objection]:
+    """Confirmed objections a dataset with this watermark has not applied (seq > watermark)."""
+    query = sa.select(Objection).where(
+        Objection.status == "confirmed", Objection.confirm_seq > watermark
+    )
+    return list(session.execute(query.order_by(Objection.confirm_seq)).scalars())
+
+
+def confirmed_snapshot(session: Session) -> Snapshot:
+    """The watermark, then every confirmed objection: all with seq ≤ watermark are included."""
+    watermark = current_watermark(session)
+    return Snapshot(watermark, confirmed_objections(session))
+
+
+def objection_summary(objection: Objection) -> dict[str, Any]:
+    """The objection as a JSON-ready dict (for the CLI and the portal)."""
+    return {
+        "id": objection.id,
+        "email": objection.email,
+        "account_id": objection.account_id,
+        "status": objection.status,
+        "country": objection.country,
+        "reason": objection.reason,
+        "names": list(objection.names),
+        "handles": list(objection.handles),
+        "source": objection.source,
+        "submitted_at": _iso(objection.submitted_at),
+        "confirmed_at": _iso(objection.confirmed_at),
+        "withdrawn_at": _iso(objection.withdrawn_at),
+        "confirm_seq": objection.confirm_seq,
+    }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else None
