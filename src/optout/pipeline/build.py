@@ -1,0 +1,340 @@
+"""``optout build``: export + registry + policy → a new, versioned, anonymized dataset."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+import optout
+from optout.corpus.reader import ExportReader
+from optout.corpus.schema import ACCOUNTS_SCHEMA
+from optout.errors import InputError
+from optout.keys import Pseudonymizer
+from optout.pipeline.engine import LocalEngine
+from optout.pipeline.facts import (
+    AccountFacts,
+    ObjectorSet,
+    build_account_facts,
+    notice_cutoff,
+    notified_accounts,
+)
+from optout.pipeline.manifest import FORMAT, input_checksums, write_manifest
+from optout.pipeline.report import write_report
+from optout.pipeline.steps import (
+    DIGEST_MODULUS,
+    MENTIONS_OBJECTOR,
+    POLICY_REASONS,
+    ApplyPolicy,
+    AttachAccountFacts,
+    GuessLanguage,
+    RedactText,
+    ShapeOutput,
+    Step,
+    StepResult,
+)
+from optout.pipeline.writer import BucketedWriter, DataFile, bucket_count, commit_snapshot
+from optout.policy import PII_TYPES, Policy
+from optout.redact import PeopleDirectory, RedactionConfig, Redactor
+from optout.registry import datasets as registry_datasets
+from optout.registry import notices as registry_notices
+from optout.registry.db import Registry
+from optout.registry.objections import confirmed_snapshot
+
+ESTIMATED_BYTES_PER_ROW = 400
+ProgressCallback = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    """What to build: from which export, under which policy, into which directory."""
+
+    export_dir: Path
+    out_dir: Path
+    policy: Policy
+    as_of: datetime | None = None
+    skip_invalid: bool = False
+    workers: int | None = None
+    buckets: int | None = None
+
+
+@dataclass
+class BuildTotals:
+    """Counts merged from every batch's step results."""
+
+    excluded: Counter[str] = field(default_factory=Counter)
+    counters: Counter[str] = field(default_factory=Counter)
+    rows_read: int = 0
+    rows_out: int = 0
+    author_keys: set[str] = field(default_factory=set)
+
+    def add(self, result: StepResult) -> None:
+        self.excluded += result.excluded
+        self.counters += result.counters
+        self.rows_out += result.batch.num_rows
+        self.author_keys.update(pc.unique(result.batch.column("author_key")).to_pylist())
+
+    def grouped(self, prefix: str) -> dict[str, int]:
+        return {
+            key.split(":", 1)[1]: n
+            for key, n in sorted(self.counters.items())
+            if key.startswith(prefix + ":")
+        }
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What ``optout build --json`` prints (interfaces §5), plus where things are."""
+
+    manifest: dict[str, Any]
+    dataset: Path
+    warnings: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        m = self.manifest
+        return {
+            "dataset": str(self.dataset),
+            "version": m["version"],
+            "rows_in": m["rows_in"],
+            "rows_out": m["rows_out"],
+            "excluded": m["excluded"],
+            "redactions": m["redactions"],
+            "watermark": m["watermark"],
+            "rows_hash": m["rows_hash"],
+            "report": str(self.dataset / "report.html"),
+            "warnings": self.warnings,
+        }
+
+
+def resolve_as_of(as_of: datetime | None, now: datetime | None = None) -> datetime:
+    """The as-of time: given (never in the future) or now, in UTC."""
+    now = now or datetime.now(UTC)
+    if as_of is None:
+        return now
+    if as_of.tzinfo is None:
+        raise InputError("--as-of needs a time zone (e.g. 2026-06-01T00:00:00Z)")
+    if as_of > now:
+        raise InputError("--as-of is in the future; a build can only be judged at now or before")
+    return as_of.astimezone(UTC)
+
+
+def build_dataset(
+    request: BuildRequest,
+    registry: Registry,
+    secret: bytes,
+    on_rows: ProgressCallback | None = None,
+) -> BuildResult:
+    """Build the next version of the dataset in ``request.out_dir``."""
+    as_of = resolve_as_of(request.as_of)
+    policy = request.policy
+    pseudonymizer = Pseudonymizer(secret)
+    reader = ExportReader(request.export_dir, skip_invalid=request.skip_invalid)
+    accounts = pa.Table.from_batches(list(reader.accounts()), schema=ACCOUNTS_SCHEMA)
+    objectors = load_objectors(registry)
+    notified = notified_accounts(reader.notices(), notice_cutoff(policy, as_of))
+    notified |= load_notified(registry, notice_cutoff(policy, as_of))
+    buckets = request.buckets or bucket_count(_estimated_rows(request.export_dir))
+    facts = build_account_facts(accounts, objectors, notified, policy, pseudonymizer, buckets)
+    steps = build_steps(policy, as_of, accounts, facts, objectors, pseudonymizer, buckets)
+    warnings = _policy_warnings(policy, facts)
+
+    data_dir = request.out_dir / "data"
+    writer = BucketedWriter(data_dir, buckets)
+    totals = BuildTotals()
+    try:
+        content = _counted(reader.content(), totals, on_rows)
+        for result in LocalEngine(request.workers).run(steps, content):
+            writer.write(result.batch)
+            totals.add(result)
+        _raise_on_invalid(reader, request.skip_invalid)
+        files = writer.close()
+    except BaseException:
+        writer.abort()
+        raise
+    version = commit_snapshot(data_dir, files.values())
+
+    invalid = reader.invalid.get("content", 0) if request.skip_invalid else 0
+    manifest = make_manifest(
+        request, policy, as_of, objectors.watermark, version, buckets, files, totals, invalid
+    )
+    manifest_path = write_manifest(request.out_dir, manifest)
+    write_report(request.out_dir, manifest)
+    _record_version(registry, request.out_dir, manifest, manifest_path, facts, totals)
+    return BuildResult(manifest, request.out_dir, warnings)
+
+
+def build_steps(
+    policy: Policy,
+    as_of: datetime,
+    accounts: pa.Table,
+    facts: AccountFacts,
+    objectors: ObjectorSet,
+    pseudonymizer: Pseudonymizer,
+    buckets: int,
+) -> list[Step]:
+    """The build's steps, in order; each is a pure function over a record batch."""
+    keep = policy.redaction.third_party_mentions == "keep"
+    objector_ids = frozenset() if keep else facts.objector_ids
+    directory = PeopleDirectory.build(
+        accounts.select(["account_id", "username", "display_name", "country"]),
+        objector_account_ids=set(objector_ids),
+        objector_names=() if keep else sorted(objectors.names),
+        objector_handles=() if keep else sorted(objectors.handles),
+        pseudonymizer=pseudonymizer,
+    )
+    config = RedactionConfig(
+        pii=frozenset(policy.redaction.pii),
+        pseudonymize_people=policy.redaction.pseudonymize_people,
+    )
+    return [
+        AttachAccountFacts(facts.table),
+        ApplyPolicy(policy, as_of),
+        GuessLanguage(),
+        RedactText(
+            Redactor(directory, config, pseudonymizer),
+            objector_ids,
+            pseudonymizer,
+            drop_mentions=policy.redaction.third_party_mentions == "drop",
+        ),
+        ShapeOutput(pseudonymizer, buckets),
+    ]
+
+
+def load_objectors(registry: Registry) -> ObjectorSet:
+    """Every objection confirmed in the registry now, and the watermark that covers them."""
+    with registry.read_session() as session:
+        snapshot = confirmed_snapshot(session)
+        objections = snapshot.objections
+        return ObjectorSet(
+            emails=frozenset(o.email_normalized for o in objections if o.email_normalized),
+            account_ids=frozenset(o.account_id for o in objections if o.account_id),
+            names=frozenset(name for o in objections for name in o.names),
+            handles=frozenset(handle for o in objections for handle in o.handles),
+            watermark=snapshot.watermark,
+        )
+
+
+def load_notified(registry: Registry, cutoff: datetime) -> set[str]:
+    with registry.read_session() as session:
+        return set(registry_notices.notified_accounts(session, before=cutoff))
+
+
+def make_manifest(
+    request: BuildRequest,
+    policy: Policy,
+    as_of: datetime,
+    watermark: int,
+    version: int,
+    buckets: int,
+    files: dict[str, DataFile],
+    totals: BuildTotals,
+    invalid: int,
+) -> dict[str, Any]:
+    """The manifest of interfaces §4."""
+    excluded = {reason: 0 for reason in ("invalid", *POLICY_REASONS)}
+    if policy.redaction.third_party_mentions == "drop":
+        excluded[MENTIONS_OBJECTOR] = 0
+    excluded.update(totals.excluded)
+    excluded["invalid"] = invalid
+    rows_in = totals.rows_read + invalid
+    if rows_in != totals.rows_out + sum(excluded.values()):
+        raise RuntimeError("rows_in != rows_out + sum(excluded): a step lost count of rows")
+    redactions = dict.fromkeys(("person", "handle", *PII_TYPES), 0)
+    redactions.update(totals.grouped("redacted"))
+    return {
+        "format": FORMAT,
+        "version": version,
+        "built_at": _iso(datetime.now(UTC)),
+        "as_of": _iso(as_of),
+        "watermark": watermark,
+        "code_version": optout.__version__,
+        "inputs": input_checksums(request.export_dir),
+        "policy": policy.as_dict(),
+        "policy_sha256": policy.sha256,
+        "rows_in": rows_in,
+        "rows_out": totals.rows_out,
+        "excluded": excluded,
+        "redactions": redactions,
+        "counts": {
+            "kind": totals.grouped("kind"),
+            "lang": totals.grouped("lang"),
+            "country": totals.grouped("country"),
+        },
+        "buckets": buckets,
+        "files": {
+            path: {"sha256": f.sha256, "rows": f.rows, "bytes": f.size}
+            for path, f in sorted(files.items())
+        },
+        "rows_hash": f"{totals.counters['rows_digest'] % DIGEST_MODULUS:064x}",
+    }
+
+
+def _record_version(
+    registry: Registry,
+    out_dir: Path,
+    manifest: dict[str, Any],
+    manifest_path: Path,
+    facts: AccountFacts,
+    totals: BuildTotals,
+) -> None:
+    held = facts.table.filter(
+        pc.is_in(facts.table.column("a_author_key"), pa.array(sorted(totals.author_keys)))
+    )
+    email_keys = [key for key in held.column("a_email_key").to_pylist() if key]
+    manifest_sha = hashlib.sha256(manifest_path.read_bytes()).hexdigest()
+    with registry.session() as session:
+        registry_datasets.record_dataset_version(
+            session,
+            path=str(out_dir.resolve()),
+            version=manifest["version"],
+            as_of=datetime.fromisoformat(manifest["as_of"]),
+            watermark=manifest["watermark"],
+            rows_out=manifest["rows_out"],
+            manifest_sha256=manifest_sha,
+            author_keys=sorted(totals.author_keys),
+            email_keys=sorted(set(email_keys)),
+        )
+
+
+def _policy_warnings(policy: Policy, facts: AccountFacts) -> list[str]:
+    if policy.redaction.third_party_mentions != "keep" or not facts.objector_ids:
+        return []
+    return [
+        f'third_party_mentions = "keep": mentions of {len(facts.objector_ids)} objecting '
+        "accounts stay linkable in others' content; this dataset will fail `optout verify`"
+    ]
+
+
+def _raise_on_invalid(reader: ExportReader, skip_invalid: bool) -> None:
+    if reader.errors and not skip_invalid:
+        raise InputError(
+            f"the export has {sum(reader.invalid.values())} invalid rows "
+            "(use --skip-invalid to leave them out)",
+            reader.errors,
+        )
+
+
+def _counted(
+    batches: Iterable[pa.RecordBatch], totals: BuildTotals, on_rows: ProgressCallback | None
+) -> Iterator[pa.RecordBatch]:
+    for batch in batches:
+        totals.rows_read += batch.num_rows
+        if on_rows is not None:
+            on_rows(batch.num_rows)
+        yield batch
+
+
+def _estimated_rows(export_dir: Path) -> int:
+    sizes = [p.stat().st_size for p in export_dir.glob("content.*") if p.is_file()]
+    return sum(sizes) // ESTIMATED_BYTES_PER_ROW
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")

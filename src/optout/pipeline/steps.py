@@ -1,0 +1,279 @@
+"""Build steps: pure functions over Arrow record batches, the same on every engine.
+
+Each step takes a batch and returns a ``StepResult``: the batch it passes on, the rows it
+excluded by reason, and counters that merge by addition (so engines can combine results
+from any number of workers). Steps hold only picklable state.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from optout.keys import Pseudonymizer
+from optout.pipeline.lang import country_language, guess_language
+from optout.pipeline.writer import MEDIA_TYPE, OUTPUT_SCHEMA
+from optout.policy import Policy
+
+TIMESTAMP = pa.timestamp("us", tz="UTC")
+DIGEST_MODULUS = 1 << 256
+
+# The order in which exclusion reasons are decided (interfaces §3); a row counts once.
+POLICY_REASONS = (
+    "objected",
+    "not_public",
+    "kind_excluded",
+    "after_as_of",
+    "deleted",
+    "out_of_region",
+    "minor",
+    "unknown_age",
+    "not_notified",
+)
+MENTIONS_OBJECTOR = "mentions_objector"
+
+
+@dataclass
+class StepResult:
+    """What a step (or a chain of steps) did to one batch."""
+
+    batch: pa.RecordBatch
+    excluded: Counter[str] = field(default_factory=Counter)
+    counters: Counter[str] = field(default_factory=Counter)
+
+    def then(self, step: Step) -> StepResult:
+        """Run ``step`` on this result's batch and merge what it reports."""
+        result = step(self.batch)
+        return StepResult(
+            result.batch,
+            self.excluded + result.excluded,
+            self.counters + result.counters,
+        )
+
+
+class Step(Protocol):
+    """A named, pure transformation of one record batch."""
+
+    name: str
+
+    def __call__(self, batch: pa.RecordBatch) -> StepResult: ...
+
+
+def run_steps(steps: list[Step], batch: pa.RecordBatch) -> StepResult:
+    """Apply ``steps`` in order to one batch."""
+    result = StepResult(batch)
+    for step in steps:
+        result = result.then(step)
+    return result
+
+
+@dataclass(frozen=True)
+class AttachAccountFacts:
+    """Join each content row with what the build decided about its author's account."""
+
+    facts: pa.Table
+    name: str = "attach_account_facts"
+
+    def __call__(self, batch: pa.RecordBatch) -> StepResult:
+        joined = pa.Table.from_batches([batch]).join(
+            self.facts, keys="account_id", join_type="left outer"
+        )
+        return StepResult(_one_batch(joined))
+
+
+@dataclass(frozen=True)
+class ApplyPolicy:
+    """Drop rows the policy or an objection excludes, counting each under its first reason."""
+
+    policy: Policy
+    as_of: datetime
+    name: str = "apply_policy"
+
+    def __call__(self, batch: pa.RecordBatch) -> StepResult:
+        reasons = self.reasons(batch)
+        kept = batch.filter(pc.is_null(reasons))
+        return StepResult(kept, _count_values(reasons))
+
+    def reasons(self, batch: pa.RecordBatch) -> pa.Array:
+        """The exclusion reason of every row, or null where the row is kept."""
+        masks = [_false_if_null(mask) for mask in self._masks(batch)]
+        conditions = pa.StructArray.from_arrays(masks, names=list(POLICY_REASONS))
+        return pc.case_when(conditions, *[pa.scalar(r) for r in POLICY_REASONS])
+
+    def _masks(self, batch: pa.RecordBatch) -> list[pa.Array]:
+        as_of = pa.scalar(self.as_of, type=TIMESTAMP)
+        created = batch.column("created_at")
+        adult_from = batch.column("a_adult_from")
+        unknown_age = pc.is_null(adult_from)
+        not_notified = pc.invert(_false_if_null(batch.column("a_notified")))
+        return [
+            pc.or_(batch.column("a_objected"), _false_if_null(batch.column("noai"))),
+            pc.or_(
+                pc.not_equal(batch.column("visibility"), "public"),
+                pc.equal(batch.column("kind"), "message"),
+            ),
+            pc.invert(pc.is_in(batch.column("kind"), pa.array(self.policy.scope.kinds))),
+            pc.greater(created, as_of),
+            pc.or_(
+                _false_if_null(pc.less_equal(batch.column("deleted_at"), as_of)),
+                _false_if_null(pc.less_equal(batch.column("a_deleted_at"), as_of)),
+            ),
+            pc.invert(_false_if_null(batch.column("a_in_region"))),
+            pc.or_(pc.greater(adult_from, created), pc.greater(adult_from, as_of)),
+            unknown_age if self.policy.scope.unknown_age == "exclude" else _all(batch, False),
+            not_notified if self.policy.notice.required else _all(batch, False),
+        ]
+
+
+@dataclass(frozen=True)
+class GuessLanguage:
+    """Add ``lang`` (the text's language or null) and ``name_lang`` (for surrogate names)."""
+
+    name: str = "guess_language"
+
+    def __call__(self, batch: pa.RecordBatch) -> StepResult:
+        texts = batch.column("text").to_pylist()
+        countries = batch.column("a_country").to_pylist()
+        langs = [guess_language(text) for text in texts]
+        name_langs = [
+            lang or country_language(country)
+            for lang, country in zip(langs, countries, strict=True)
+        ]
+        batch = _with(batch, "lang", pa.array(langs, pa.string()))
+        batch = _with(batch, "name_lang", pa.array(name_langs, pa.string()))
+        return StepResult(batch, counters=_prefixed("lang", langs))
+
+
+@dataclass
+class RedactText:
+    """Redact people and personal data in ``text``; collect the keys of people mentioned.
+
+    Objectors named in the text become ``[PERSON]``; with ``third_party_mentions = "drop"``
+    a row that mentions an objector (in its text or its structured ``mentions``) is excluded.
+    """
+
+    redactor: object  # optout.redact.Redactor (built lazily in workers)
+    objector_ids: frozenset[str]
+    pseudonymizer: Pseudonymizer
+    drop_mentions: bool
+    name: str = "redact_text"
+
+    def __call__(self, batch: pa.RecordBatch) -> StepResult:
+        texts, person_keys, mentions_objector, counts = self.redactor.redact_column(
+            batch.column("text"), batch.column("name_lang"), batch.column("a_country")
+        )
+        tagged_keys, tags_objector = self._structured_mentions(batch.column("mentions"))
+        keys = [
+            sorted(set(found or ()) | set(tagged))
+            for found, tagged in zip(person_keys.to_pylist(), tagged_keys, strict=True)
+        ]
+        objector_hit = pc.or_(mentions_objector, pa.array(tags_objector, pa.bool_()))
+        batch = _with(batch, "text", texts)
+        batch = _with(batch, "person_keys", pa.array(keys, pa.list_(pa.string())))
+        counters = Counter({f"redacted:{label}": n for label, n in counts.items() if n})
+        if not self.drop_mentions:
+            return StepResult(batch, counters=counters)
+        kept = batch.filter(pc.invert(objector_hit))
+        dropped = batch.num_rows - kept.num_rows
+        return StepResult(kept, Counter({MENTIONS_OBJECTOR: dropped}), counters)
+
+    def _structured_mentions(self, mentions: pa.Array) -> tuple[list[list[str]], list[bool]]:
+        keys: list[list[str]] = []
+        objector: list[bool] = []
+        for tagged in mentions.to_pylist():
+            tagged = tagged or []
+            keys.append(
+                [self.pseudonymizer.author(a) for a in tagged if a not in self.objector_ids]
+            )
+            objector.append(any(a in self.objector_ids for a in tagged))
+        return keys, objector
+
+
+@dataclass(frozen=True)
+class ShapeOutput:
+    """Key the row, choose its bucket and keep only the dataset's columns (interfaces §4)."""
+
+    pseudonymizer: Pseudonymizer
+    buckets: int
+    name: str = "shape_output"
+
+    def __call__(self, batch: pa.RecordBatch) -> StepResult:
+        content_keys = [
+            self.pseudonymizer.content(c) for c in batch.column("content_id").to_pylist()
+        ]
+        parents = batch.column("parent_id").to_pylist()
+        parent_keys = [self.pseudonymizer.content(p) if p else None for p in parents]
+        author_keys = batch.column("a_author_key")
+        buckets = batch.column("a_bucket")
+        columns = {
+            "content_key": pa.array(content_keys, pa.string()),
+            "author_key": author_keys,
+            "kind": batch.column("kind"),
+            "lang": batch.column("lang"),
+            "text": batch.column("text"),
+            "person_keys": batch.column("person_keys"),
+            "media": pa.array([[]] * batch.num_rows, MEDIA_TYPE),
+            "created_date": pc.cast(batch.column("created_at"), pa.date32()),
+            "rating": pc.cast(batch.column("rating"), pa.int8()),
+            "parent_key": pa.array(parent_keys, pa.string()),
+            "bucket": buckets,
+        }
+        out = pa.RecordBatch.from_arrays(
+            [columns[f.name].cast(f.type) for f in OUTPUT_SCHEMA], schema=OUTPUT_SCHEMA
+        )
+        counters = _prefixed("kind", batch.column("kind").to_pylist())
+        counters += _prefixed("country", batch.column("a_country").to_pylist())
+        counters["rows_digest"] = rows_digest(out)
+        return StepResult(out, counters=counters)
+
+
+def rows_digest(batch: pa.RecordBatch) -> int:
+    """Sum (mod 2**256) of the SHA-256 of every row: equal for equal sets of rows, any order."""
+    total = 0
+    columns = [batch.column(name).to_pylist() for name in OUTPUT_SCHEMA.names]
+    for row in zip(*columns, strict=True):
+        digest = hashlib.sha256(repr(row).encode()).digest()
+        total = (total + int.from_bytes(digest, "big")) % DIGEST_MODULUS
+    return total
+
+
+def _count_values(values: pa.Array) -> Counter[str]:
+    present = values.drop_null()
+    if len(present) == 0:
+        return Counter()
+    return Counter(
+        {item["values"]: item["counts"] for item in pc.value_counts(present).to_pylist()}
+    )
+
+
+def _prefixed(prefix: str, values: list[str | None]) -> Counter[str]:
+    return Counter(f"{prefix}:{value if value is not None else 'unknown'}" for value in values)
+
+
+def _false_if_null(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    return pc.fill_null(values, False)
+
+
+def _all(batch: pa.RecordBatch, value: bool) -> pa.Array:
+    return pa.array([value] * batch.num_rows, pa.bool_())
+
+
+def _with(batch: pa.RecordBatch, name: str, values: pa.Array) -> pa.RecordBatch:
+    index = batch.schema.get_field_index(name)
+    if index >= 0:
+        return batch.set_column(index, name, values)
+    return batch.append_column(name, values)
+
+
+def _one_batch(table: pa.Table) -> pa.RecordBatch:
+    combined = table.combine_chunks()
+    batches = combined.to_batches()
+    if batches:
+        return batches[0]
+    return pa.RecordBatch.from_pylist([], schema=table.schema)
