@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from optout.cli import audit, export, notices, objections, policy, sample
+from optout.cli import audit, build, export, notices, objections, policy, sample
 
 app = typer.Typer(
     name="optout",
@@ -19,6 +19,7 @@ app.add_typer(notices.app, name="notices")
 app.add_typer(audit.app, name="audit")
 app.add_typer(policy.app, name="policy")
 app.command("sample")(sample.sample)
+app.command("build")(build.build)
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -12,9 +13,10 @@ from rich.table import Table
 from optout.cli.output import JSON_OPTION, err_console, finish, make_progress, reported_errors
 from optout.config import get_settings
 from optout.errors import InputError
-from optout.pipeline.build import BuildRequest, BuildResult, build_dataset
 from optout.policy import load_policy
-from optout.registry.db import open_registry
+
+if TYPE_CHECKING:
+    from optout.pipeline.build import BuildResult
 
 
 def build(
@@ -33,6 +35,9 @@ def build(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Build the next version of a dataset that honours every confirmed objection."""
+    from optout.pipeline.build import BuildRequest, build_dataset  # heavy: import on use
+    from optout.registry.db import open_registry
+
     with reported_errors(as_json):
         settings = get_settings()
         request = BuildRequest(
