@@ -90,15 +90,20 @@ def migrate(engine: sa.Engine) -> None:
         conn.commit()
 
 
+def _read_only(engine: sa.Engine) -> sa.Engine:
+    """Read sessions see one snapshot: REPEATABLE READ on PostgreSQL, a plain BEGIN on SQLite."""
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(isolation_level="REPEATABLE READ", **{READ_ONLY: True})
+    return engine.execution_options(**{READ_ONLY: True})
+
+
 class Registry:
     """An open registry: its engine and sessions that commit (or roll back) as a unit."""
 
     def __init__(self, engine: sa.Engine, pseudonymizer: Pseudonymizer | None = None) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
-        self._read_sessions = sessionmaker(
-            engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
-        )
+        self._read_sessions = sessionmaker(_read_only(engine), expire_on_commit=False)
         self._pseudonymizer = pseudonymizer
 
     @property
