@@ -1,0 +1,1 @@
+"""Data files that ship with optout's redaction: surrogate name lists."""

@@ -1,0 +1,41 @@
+"""IBANs, validated with python-stdnum."""
+
+from __future__ import annotations
+
+import re
+
+from stdnum import iban
+
+from optout.redact.detectors.numbers import has_digit_run
+from optout.redact.spans import BaseDetector, Span
+
+_IBAN = re.compile(
+    r"(?<![\w])[A-Z]{2}\d\d(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?!\w)", re.IGNORECASE
+)
+_GROUP = re.compile(r" ?[A-Za-z0-9]{1,4}$")
+
+
+def _longest_valid_prefix(candidate: str) -> str | None:
+    """Drop trailing groups (a word that happened to follow) until the checksum holds."""
+    while len(candidate.replace(" ", "")) >= 15:
+        if iban.is_valid(candidate.upper()):
+            return candidate
+        candidate = _GROUP.sub("", candidate)
+    return None
+
+
+class IbanDetector(BaseDetector):
+    """Finds IBANs with or without spaces, any case; only those whose checksum holds."""
+
+    labels = frozenset({"iban"})
+
+    def might_contain(self, text: str) -> bool:
+        return has_digit_run(text)
+
+    def find(self, text: str, region: str | None = None) -> list[Span]:
+        spans = []
+        for match in _IBAN.finditer(text):
+            valid = _longest_valid_prefix(match.group())
+            if valid is not None:
+                spans.append(Span(match.start(), match.start() + len(valid), "iban"))
+        return spans

@@ -1,0 +1,50 @@
+"""IPv4 and IPv6 addresses, validated with ``ipaddress``."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+from optout.redact.spans import BaseDetector, Span
+from optout.redact.synthetic import is_surrogate
+
+_IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\w|\.\d)")
+_IPV6 = re.compile(r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
+_HEX_DIGIT = re.compile(r"\d")
+
+
+def _is_ipv6(candidate: str) -> bool:
+    if "::" not in candidate and candidate.count(":") != 7:
+        return False
+    if not _HEX_DIGIT.search(candidate) or candidate.count(":") < 2:
+        return False
+    try:
+        ipaddress.IPv6Address(candidate)
+    except ValueError:
+        return False
+    return sum(1 for group in candidate.split(":") if group) >= 2
+
+
+def _is_ipv4(candidate: str) -> bool:
+    try:
+        ipaddress.IPv4Address(candidate)
+    except ValueError:
+        return False
+    return True
+
+
+class IpDetector(BaseDetector):
+    """Finds dotted-quad IPv4 and colon-hex IPv6 addresses; version strings have too few parts."""
+
+    labels = frozenset({"ip"})
+
+    def might_contain(self, text: str) -> bool:
+        return "." in text or "::" in text or text.count(":") >= 7
+
+    def find(self, text: str, region: str | None = None) -> list[Span]:
+        spans = [Span(m.start(), m.end(), "ip") for m in _IPV4.finditer(text)
+                 if _is_ipv4(m.group())]
+        if ":" in text:
+            spans += [Span(m.start(), m.end(), "ip") for m in _IPV6.finditer(text)
+                      if _is_ipv6(m.group())]
+        return [s for s in spans if not is_surrogate("ip", text[s.start:s.end])]

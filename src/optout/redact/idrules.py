@@ -1,0 +1,116 @@
+"""National identification number rules: shape, python-stdnum validator, context words."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from stdnum import luhn
+from stdnum.at import vnr
+from stdnum.be import nn
+from stdnum.bg import egn
+from stdnum.cz import rc
+from stdnum.de import idnr
+from stdnum.dk import cpr
+from stdnum.ee import ik
+from stdnum.es import dni, nie
+from stdnum.fi import hetu
+from stdnum.fr import nir
+from stdnum.gr import amka
+from stdnum.hr import oib
+from stdnum.ie import pps
+from stdnum.it import codicefiscale
+from stdnum.lt import asmens
+from stdnum.nl import bsn
+from stdnum.pl import pesel
+from stdnum.pt import cc, nif
+from stdnum.ro import cnp
+from stdnum.se import personnummer
+from stdnum.si import emso
+
+CONTEXT_WINDOW = 40  # characters before a match searched for a context word
+
+
+@dataclass(frozen=True)
+class IdRule:
+    """One national ID format: ``context`` words are required unless the shape is distinctive."""
+
+    name: str
+    pattern: re.Pattern[str]
+    is_valid: Callable[[str], bool]
+    context: tuple[str, ...] = ()
+
+
+def _rx(body: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w.\-/]){body}(?![\w]|[.\-/]\w)", re.IGNORECASE)
+
+
+def _valid(module: object) -> Callable[[str], bool]:
+    check = module.is_valid  # type: ignore[attr-defined]
+
+    def is_valid(value: str) -> bool:
+        try:
+            return bool(check(value))
+        except Exception:  # stdnum raises on some malformed input despite is_valid
+            return False
+
+    return is_valid
+
+
+def _amka_valid(value: str) -> bool:
+    return _valid(amka)(value) and luhn.is_valid(re.sub(r"\D", "", value))
+
+
+_D11 = _rx(r"\d{11}")
+_D10 = _rx(r"\d{10}")
+_D9 = _rx(r"\d{9}")
+_D13 = _rx(r"\d{13}")
+
+RULES: tuple[IdRule, ...] = (
+    # distinctive shapes: letters, separators or long checksummed structures
+    IdRule("es.dni", _rx(r"\d{8}[- ]?[A-Z]"), _valid(dni)),
+    IdRule("es.nie", _rx(r"[XYZ][- ]?\d{7}[- ]?[A-Z]"), _valid(nie)),
+    IdRule("it.codicefiscale", _rx(r"[A-Z]{6}\d\d[A-Z]\d\d[A-Z]\d{3}[A-Z]"), _valid(codicefiscale)),
+    IdRule("fi.hetu", _rx(r"\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]"), _valid(hetu)),
+    IdRule("se.personnummer", _rx(r"(?:\d\d)?\d{6}[-+]\d{4}"), _valid(personnummer)),
+    IdRule("fr.nir", _rx(r"[12] ?\d\d ?\d\d ?(?:\d\d|2[AB]) ?\d{3} ?\d{3} ?\d\d"), _valid(nir)),
+    IdRule("be.nn", _rx(r"\d\d\.\d\d\.\d\d-\d{3}\.\d\d"), _valid(nn)),
+    IdRule("pt.cc", _rx(r"\d{8} ?\d ?[A-Z0-9]{2}\d"), _valid(cc)),
+    IdRule("ie.pps", _rx(r"\d{7}[A-W][A-IW]?"), _valid(pps)),
+    IdRule("cz.rc", _rx(r"\d{6}/\d{3,4}"), _valid(rc)),
+    # bare digit strings: told apart from any other number only by a nearby context word
+    IdRule("nl.bsn", _rx(r"\d{4}\.?\d\d\.?\d{3}"), _valid(bsn),
+           ("bsn", "burgerservicenummer", "sofinummer", "sofi-nummer")),
+    IdRule("pl.pesel", _D11, _valid(pesel), ("pesel",)),
+    IdRule("de.idnr", _rx(r"\d\d ?\d{3} ?\d{3} ?\d{3}"), _valid(idnr),
+           ("steuer-id", "steuerid", "steuer-identifikationsnummer", "identifikationsnummer",
+            "idnr", "steuernummer")),
+    IdRule("be.nn", _D11, _valid(nn),
+           ("rijksregister", "registre national", "numero national", "numéro national", "insz",
+            "niss")),
+    IdRule("dk.cpr", _rx(r"\d{6}-?\d{4}"), _valid(cpr), ("cpr", "personnummer")),
+    IdRule("se.personnummer", _rx(r"(?:\d\d)?\d{10}"), _valid(personnummer),
+           ("personnummer", "personnr")),
+    IdRule("pt.nif", _D9, _valid(nif), ("nif", "contribuinte")),
+    IdRule("at.vnr", _rx(r"\d{4} ?\d{6}"), _valid(vnr),
+           ("sozialversicherungsnummer", "versicherungsnummer", "svnr", "sv-nummer")),
+    IdRule("ro.cnp", _D13, _valid(cnp), ("cnp", "cod numeric personal")),
+    IdRule("bg.egn", _D10, _valid(egn), ("egn", "егн")),
+    IdRule("gr.amka", _D11, _amka_valid, ("amka", "αμκα")),
+    IdRule("hr.oib", _D11, _valid(oib), ("oib",)),
+    IdRule("ee.ik", _D11, _valid(ik), ("isikukood",)),
+    IdRule("lt.asmens", _D11, _valid(asmens), ("asmens kodas",)),
+    IdRule("si.emso", _D13, _valid(emso), ("emso", "emšo")),
+)
+
+
+def has_context(text_lower: str, start: int, words: tuple[str, ...]) -> bool:
+    """Whether one of ``words`` occurs in the window just before ``start``."""
+    window = text_lower[max(0, start - CONTEXT_WINDOW):start]
+    return any(word in window for word in words)
+
+
+def validates_as_any(value: str) -> bool:
+    """Whether ``value`` passes the checks of any rule whose shape it has."""
+    return any(rule.pattern.fullmatch(value) and rule.is_valid(value) for rule in RULES)

@@ -1,0 +1,193 @@
+"""The Redactor: finds people and personal data in texts and replaces them with surrogates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+
+from optout.keys import Pseudonymizer
+from optout.redact.detectors import (
+    CardDetector,
+    EmailDetector,
+    IbanDetector,
+    IpDetector,
+    NationalIdDetector,
+    PhoneDetector,
+    ProfileUrlDetector,
+)
+from optout.redact.detectors.directory import DirectoryNameDetector, PersonMatch
+from optout.redact.fold import fold
+from optout.redact.names import PersonSurrogate, choose_surrogate
+from optout.redact.people import PeopleDirectory
+from optout.redact.spans import Detector, Span, longest_first
+from optout.redact.surrogates import StructuredSurrogates
+from optout.redact.synthetic import PLACEHOLDER
+
+PII_LABELS = frozenset({"email", "phone", "iban", "card", "ip", "national_id", "url"})
+LABELS = ("person", "handle", *sorted(PII_LABELS))
+# detector order breaks ties between equally long spans: the more specific kind first
+_DETECTOR_ORDER = ("email", "url", "iban", "card", "national_id", "ip", "phone")
+
+
+@dataclass(frozen=True)
+class RedactionConfig:
+    """What to redact: the structured kinds in ``pii``, and how people are replaced."""
+
+    pii: frozenset[str] = PII_LABELS
+    pseudonymize_people: bool = True
+    platform_urls: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        unknown = set(self.pii) - PII_LABELS
+        if unknown:
+            raise ValueError(f"unknown pii kinds: {', '.join(sorted(unknown))}")
+
+
+@dataclass
+class RedactedText:
+    """One redacted text, what was replaced, and whose keys it mentions."""
+
+    text: str
+    counts: dict[str, int] = field(default_factory=dict)
+    person_keys: list[str] = field(default_factory=list)
+    mentions_objector: bool = False
+
+
+def build_detectors(config: RedactionConfig) -> list[Detector]:
+    """The structured-data detectors the config asks for, in tie-breaking order."""
+    makers: dict[str, Any] = {
+        "email": EmailDetector, "phone": PhoneDetector, "iban": IbanDetector,
+        "card": CardDetector, "ip": IpDetector, "national_id": NationalIdDetector,
+        "url": lambda: ProfileUrlDetector(config.platform_urls),
+    }
+    return [makers[label]() for label in _DETECTOR_ORDER if label in config.pii]
+
+
+class Redactor:
+    """Redacts texts with one directory and config; picklable (detectors are rebuilt lazily)."""
+
+    def __init__(
+        self, directory: PeopleDirectory, config: RedactionConfig, pseudonymizer: Pseudonymizer
+    ) -> None:
+        self.directory = directory
+        self.config = config
+        self.pseudonymizer = pseudonymizer
+        self._reset()
+
+    def _reset(self) -> None:
+        self._names: DirectoryNameDetector | None = None
+        self._detectors: list[Detector] = []
+        self._surrogates = StructuredSurrogates(self.pseudonymizer)
+        self._people: dict[int, PersonSurrogate] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"directory": self.directory, "config": self.config,
+                "pseudonymizer": self.pseudonymizer}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._reset()
+
+    def _ready(self) -> DirectoryNameDetector:
+        if self._names is None:
+            self._detectors = build_detectors(self.config)
+            self._names = DirectoryNameDetector(self.directory)
+        return self._names
+
+    def redact(self, text: str, lang: str | None = None, region: str | None = None
+               ) -> RedactedText:
+        """Redact one text written in ``lang`` by a writer living in ``region``."""
+        names = self._ready()
+        people = names.find_folded(*fold(text))
+        spans = [
+            span
+            for detector in self._detectors
+            if detector.might_contain(text)
+            for span in detector.find(text, region)
+        ]
+        if not people and not spans:
+            return RedactedText(text)
+        return self._apply(text, people, spans, region)
+
+    def _apply(
+        self, text: str, people: list[PersonMatch], spans: list[Span], region: str | None
+    ) -> RedactedText:
+        result = RedactedText(text)
+        by_span = {match.span: match.people for match in people}
+        for match in people:
+            result.person_keys.extend(self.directory.keys[i] for i in match.people)
+            result.mentions_objector |= any(self.directory.objector[i] for i in match.people)
+        pieces: list[str] = []
+        cursor = 0
+        for span in longest_first(spans + list(by_span)):
+            original = text[span.start:span.end]
+            if span in by_span:
+                replacement = self._person_replacement(span.label, original, by_span[span])
+            else:
+                replacement = self._surrogates(span.label, original, region)
+            pieces += [text[cursor:span.start], replacement]
+            cursor = span.end
+            result.counts[span.label] = result.counts.get(span.label, 0) + 1
+        pieces.append(text[cursor:])
+        result.text = "".join(pieces)
+        result.person_keys = sorted(set(result.person_keys))
+        return result
+
+    def _person_replacement(self, label: str, original: str, people: tuple[int, ...]) -> str:
+        directory = self.directory
+        if not self.config.pseudonymize_people or any(directory.objector[i] for i in people):
+            return PLACEHOLDER
+        surrogate = self.person_surrogate(min(people, key=directory.keys.__getitem__))
+        if label == "person":
+            return surrogate.name
+        return ("@" if original.startswith("@") else "") + surrogate.handle
+
+    def person_surrogate(self, index: int) -> PersonSurrogate:
+        """The consistent surrogate name and handle of directory person ``index``."""
+        if index not in self._people:
+            key = self.directory.keys[index]
+            self._people[index] = choose_surrogate(
+                self._person_digests(key), self.directory.langs[index], self.directory.blocked
+            )
+        return self._people[index]
+
+    def _person_digests(self, key: str) -> Iterator[int]:
+        counter = 0
+        while True:
+            yield int(self.pseudonymizer.key("surrogate-person", f"{key}\0{counter}"), 16)
+            counter += 1
+
+    def redact_column(
+        self, texts: pa.Array, langs: pa.Array, regions: pa.Array
+    ) -> tuple[pa.Array, pa.Array, pa.Array, dict[str, int]]:
+        """Redact a column: texts, person_keys (list<string>), mentions_objector, counts."""
+        out_texts: list[str | None] = []
+        out_keys: list[list[str]] = []
+        out_flags: list[bool] = []
+        counts: dict[str, int] = {}
+        rows = zip(_pylist(texts), _pylist(langs), _pylist(regions), strict=True)
+        for text, lang, region in rows:
+            if text is None:
+                out_texts.append(None)
+                out_keys.append([])
+                out_flags.append(False)
+                continue
+            result = self.redact(text, lang, region)
+            out_texts.append(result.text)
+            out_keys.append(result.person_keys)
+            out_flags.append(result.mentions_objector)
+            for label, count in result.counts.items():
+                counts[label] = counts.get(label, 0) + count
+        return (
+            pa.array(out_texts, type=pa.string()),
+            pa.array(out_keys, type=pa.list_(pa.string())),
+            pa.array(out_flags, type=pa.bool_()),
+            counts,
+        )
+
+
+def _pylist(array: pa.Array | pa.ChunkedArray) -> list[Any]:
+    return array.to_pylist()

@@ -1,0 +1,146 @@
+"""Deterministic, keyed surrogates for structured personal data (interfaces §3)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+import phonenumbers
+from stdnum import iban, luhn
+
+from optout.keys import Pseudonymizer
+from optout.redact.detectors.phone import is_real_phone, parse_phone, phone_region
+from optout.redact.idrules import validates_as_any
+from optout.redact.synthetic import (
+    FICTION_PHONE_PREFIXES,
+    SURROGATE_EMAIL_DOMAIN,
+    SURROGATE_URL_HOST,
+)
+
+_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_MAX_TRIES = 200
+
+
+def keyed_digits(pseudonymizer: Pseudonymizer, label: str, value: str) -> Iterator[int]:
+    """An endless stream of keyed pseudo-random integers for ``value``."""
+    counter = 0
+    while True:
+        yield int(pseudonymizer.key(f"surrogate-{label}", f"{value}\0{counter}"), 16)
+        counter += 1
+
+
+def _reshape(value: str, digest: int, keep: int = 0) -> str:
+    """Replace digits and letters of ``value`` after the first ``keep`` characters, keeping
+    case, separators and length."""
+    out = list(value)
+    for index in range(keep, len(value)):
+        char = value[index]
+        if char.isdigit():
+            digest, digit = divmod(digest, 10)
+            out[index] = str(digit)
+        elif char.isascii() and char.isalpha():
+            digest, letter = divmod(digest, 26)
+            out[index] = _ALPHABET[letter] if char.isupper() else _ALPHABET[letter].lower()
+    return "".join(out)
+
+
+def email_surrogate(value: str, digest: int) -> str:
+    return f"user{digest % 10**10:010d}@{SURROGATE_EMAIL_DOMAIN}"
+
+
+def ip_surrogate(value: str, digest: int) -> str:
+    if ":" in value:
+        groups = [f"{(digest >> (16 * i)) & 0xFFFF:x}" for i in range(4)]
+        return "2001:db8:" + ":".join(groups[:2]) + "::" + ":".join(groups[2:])
+    return f"192.0.2.{1 + digest % 254}"
+
+
+def url_surrogate(value: str, digest: int) -> str:
+    return f"https://{SURROGATE_URL_HOST}/u/{digest % 16**10:010x}"
+
+
+def iban_surrogate(value: str, digests: Iterator[int]) -> str:
+    """Same country, length and spacing, random BBAN, and check digits that are wrong."""
+    for digest in digests:
+        body = _reshape(value, digest, keep=4)
+        for check in range(2, 99):
+            candidate = body[:2] + f"{check:02d}" + body[4:]
+            if not iban.is_valid(candidate):
+                return candidate
+    raise AssertionError("unreachable")
+
+
+def card_surrogate(value: str, digests: Iterator[int]) -> str:
+    """Same issuer digit, length and separators; the Luhn check digit is wrong."""
+    body = _reshape(value, next(digests), keep=1)
+    digits = re.sub(r"\D", "", body)
+    wrong = (int(luhn.calc_check_digit(digits[:-1])) + 1 + int(digits[-1]) % 9) % 10
+    last = max(i for i, c in enumerate(body) if c.isdigit())
+    return body[:last] + str(wrong) + body[last + 1:]
+
+
+def _fiction_phone(prefix: str, digest: int, national: bool) -> str:
+    length = 13 if prefix.startswith("+44") else 12
+    e164 = prefix + f"{digest:020d}"[: length - len(prefix)]
+    number = phonenumbers.parse(e164, None)
+    style = phonenumbers.PhoneNumberFormat
+    return phonenumbers.format_number(number, style.NATIONAL if national else style.INTERNATIONAL)
+
+
+def phone_surrogate(value: str, digests: Iterator[int], region: str | None) -> str:
+    """A fiction-range number of the same country where one exists, else an invalid one."""
+    region = phone_region(region)
+    number = parse_phone(value, region)
+    country = phonenumbers.region_code_for_country_code(number.country_code) if number else None
+    if country in FICTION_PHONE_PREFIXES:
+        prefixes = FICTION_PHONE_PREFIXES[country]
+        digest = next(digests)
+        national = not value.startswith(("+", "00"))
+        return _fiction_phone(prefixes[digest % len(prefixes)], digest // 7, national)
+    keep = len(value) - len(value.lstrip("+0")) + (3 if value.startswith(("+", "00")) else 0)
+    for _, digest in zip(range(_MAX_TRIES), digests, strict=False):
+        candidate = _reshape(value, digest, keep=min(keep, len(value) - 4))
+        if not is_real_phone(candidate, region):
+            return candidate
+    return re.sub(r"\d", "0", value)
+
+
+def national_id_surrogate(value: str, digests: Iterator[int]) -> str:
+    """Same shape, keyed digits and letters, failing every rule's validation."""
+    for _, digest in zip(range(_MAX_TRIES), digests, strict=False):
+        candidate = _reshape(value, digest)
+        if not validates_as_any(candidate):
+            return candidate
+    return re.sub(r"\d", "0", value)
+
+
+class StructuredSurrogates:
+    """Makes (and memoises) the surrogate of each structured value, keyed by the secret."""
+
+    def __init__(self, pseudonymizer: Pseudonymizer) -> None:
+        self._pseudonymizer = pseudonymizer
+        self._memo: dict[tuple[str, str, str | None], str] = {}
+
+    def __call__(self, label: str, value: str, region: str | None = None) -> str:
+        memo_key = (label, value, region if label == "phone" else None)
+        if memo_key not in self._memo:
+            self._memo[memo_key] = self._make(label, value, region)
+        return self._memo[memo_key]
+
+    def _make(self, label: str, value: str, region: str | None) -> str:
+        normalized = value.replace(" ", "").replace("-", "").casefold()
+        digests = keyed_digits(self._pseudonymizer, label, normalized)
+        simple: dict[str, Callable[[str, int], str]] = {
+            "email": email_surrogate, "ip": ip_surrogate, "url": url_surrogate,
+        }
+        if label in simple:
+            return simple[label](value, next(digests))
+        if label == "iban":
+            return iban_surrogate(value, digests)
+        if label == "card":
+            return card_surrogate(value, digests)
+        if label == "phone":
+            return phone_surrogate(value, digests, region)
+        if label == "national_id":
+            return national_id_surrogate(value, digests)
+        raise ValueError(f"no surrogate for label {label!r}")
