@@ -40,7 +40,13 @@ from optout.pipeline.steps import (
     Step,
     StepResult,
 )
-from optout.pipeline.writer import BucketedWriter, DataFile, bucket_count, commit_snapshot
+from optout.pipeline.writer import (
+    BucketedWriter,
+    DataFile,
+    bucket_count,
+    commit_snapshot,
+    remove_orphan_files,
+)
 from optout.policy import PII_TYPES, Policy
 from optout.redact import PeopleDirectory, RedactionConfig, Redactor
 from optout.registry import datasets as registry_datasets
@@ -146,6 +152,7 @@ def build_dataset(
     warnings = _policy_warnings(policy, facts)
 
     data_dir = request.out_dir / "data"
+    remove_orphan_files(data_dir)
     writer = BucketedWriter(data_dir, buckets)
     totals = BuildTotals()
     try:

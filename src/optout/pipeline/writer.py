@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 import numpy as np
 import pyarrow as pa
@@ -200,3 +201,38 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def referenced_files(data_dir: Path) -> set[str]:
+    """Every data file any version of the table mentions (added or removed), from the log."""
+    referenced: set[str] = set()
+    log_dir = data_dir / "_delta_log"
+    for commit in sorted(log_dir.glob("*.json")):
+        for line in commit.read_text(encoding="utf-8").splitlines():
+            action = json.loads(line) if line.strip() else {}
+            for kind in ("add", "remove"):
+                if kind in action:
+                    referenced.add(unquote(action[kind]["path"]))
+    for checkpoint in log_dir.glob("*.checkpoint*.parquet"):
+        table = pq.read_table(checkpoint, columns=["add", "remove"])
+        for kind in ("add", "remove"):
+            for entry in table.column(kind).to_pylist():
+                if entry and entry.get("path"):
+                    referenced.add(unquote(entry["path"]))
+    return referenced
+
+
+def remove_orphan_files(data_dir: Path) -> list[str]:
+    """Delete Parquet files no version references (left by a build that was killed)."""
+    if not (data_dir / "_delta_log").is_dir():
+        return []
+    referenced = referenced_files(data_dir)
+    orphans = [
+        path
+        for path in data_dir.rglob("*.parquet")
+        if "_delta_log" not in path.parts
+        and path.relative_to(data_dir).as_posix() not in referenced
+    ]
+    for path in orphans:
+        path.unlink()
+    return [path.relative_to(data_dir).as_posix() for path in orphans]
