@@ -297,7 +297,7 @@ def _record_version(
     email_keys = [key for key in held.column("a_email_key").to_pylist() if key]
     manifest_sha = hashlib.sha256(manifest_path.read_bytes()).hexdigest()
     with registry.session() as session:
-        registry_datasets.record_dataset_version(
+        version = registry_datasets.record_dataset_version(
             session,
             path=str(out_dir.resolve()),
             version=manifest["version"],
@@ -305,9 +305,8 @@ def _record_version(
             watermark=manifest["watermark"],
             rows_out=manifest["rows_out"],
             manifest_sha256=manifest_sha,
-            author_keys=sorted(totals.author_keys),
-            email_keys=sorted(set(email_keys)),
         )
+        registry_datasets.record_holdings(session, version.id, totals.author_keys, email_keys)
 
 
 def _policy_warnings(policy: Policy, facts: AccountFacts) -> list[str]:
