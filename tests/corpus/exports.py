@@ -40,7 +40,12 @@ def post(content_id: str = "c1", account_id: str = "a1", **extra: Any) -> Row:
 
 
 def notice(account_id: str = "a1", **extra: Any) -> Row:
-    return {"account_id": account_id, "channel": "email", "sent_at": "2024-02-01T00:00:00Z", **extra}
+    return {
+        "account_id": account_id,
+        "channel": "email",
+        "sent_at": "2024-02-01T00:00:00Z",
+        **extra,
+    }
 
 
 def write_jsonl(path: Path, rows: list[Row | str]) -> Path:
@@ -66,5 +71,11 @@ def write_export(
         if fmt == "jsonl":
             write_jsonl(root / f"{name}.jsonl", rows)
         else:
-            pq.write_table(pa.Table.from_pylist(rows), root / f"{name}.parquet")  # type: ignore[arg-type]
+            pq.write_table(_columns(rows), root / f"{name}.parquet")  # type: ignore[arg-type]
     return root
+
+
+def _columns(rows: list[Row]) -> pa.Table:
+    """A table with every key that any row has (``from_pylist`` looks at the first only)."""
+    names = list(dict.fromkeys(key for row in rows for key in row))
+    return pa.table({name: [row.get(name) for row in rows] for name in names})

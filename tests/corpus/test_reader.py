@@ -168,8 +168,11 @@ def test_media_paths(tmp_path: Path) -> None:
     content.append(post("c9", media=[{"alt_text": "no path"}]))
     write_export(root, [account()], content)
     found = errors_of(root)
-    assert [(row, field) for _, row, field, _ in found] == [(i, "media[0].path") for i in range(2, 7)]
-    for (_, _, _, reason), expected in zip(found, list(cases.values())[1:] + ["is required"]):
+    assert [(row, field) for _, row, field, _ in found] == [
+        (i, "media[0].path") for i in range(2, 7)
+    ]
+    expected_reasons = [*list(cases.values())[1:], "is required"]
+    for (_, _, _, reason), expected in zip(found, expected_reasons, strict=True):
         assert expected in reason
 
 
