@@ -60,7 +60,9 @@ def write_export(
     write_jsonl(directory / "accounts.jsonl", accounts)
     write_jsonl(directory / "content.jsonl", content)
     ids = [a["account_id"] for a in accounts] if notified is None else notified
-    notices = [{"account_id": i, "channel": "email", "sent_at": "2025-01-01T00:00:00Z"} for i in ids]
+    notices = [
+        {"account_id": i, "channel": "email", "sent_at": "2025-01-01T00:00:00Z"} for i in ids
+    ]
     write_jsonl(directory / "notices.jsonl", notices)
     return directory
 

@@ -117,10 +117,10 @@ def test_kept_rows_are_the_expected_ones(
     )  # fmt: skip
 
 
-def test_kind_excluded_follows_the_policy(export: Path, build: Build) -> None:
+def test_kind_excluded_follows_the_policy(export: Path, build: Build, tmp_path: Path) -> None:
     result = build(export, policy='[scope]\nkinds = ["comment"]\n')
-    assert result["excluded"]["kind_excluded"] > 0
-    assert result["rows_out"] == 0
+    assert result["excluded"]["kind_excluded"] == 18
+    assert [row["kind"] for row in dataset_rows(tmp_path / "dataset")] == ["comment"]
 
 
 def test_objection_confirmed_after_build_is_new(

@@ -37,6 +37,7 @@ POLICY_REASONS = (
     "not_notified",
 )
 MENTIONS_OBJECTOR = "mentions_objector"
+ROW = "__row"
 
 
 @dataclass
@@ -81,10 +82,14 @@ class AttachAccountFacts:
     name: str = "attach_account_facts"
 
     def __call__(self, batch: pa.RecordBatch) -> StepResult:
-        joined = pa.Table.from_batches([batch]).join(
-            self.facts, keys="account_id", join_type="left outer"
+        rows = pa.table(
+            {"account_id": batch.column("account_id"), ROW: pa.array(range(batch.num_rows))}
         )
-        return StepResult(_one_batch(joined))
+        joined = rows.join(self.facts, keys="account_id", join_type="left outer").sort_by(ROW)
+        for name in self.facts.column_names:
+            if name != "account_id":
+                batch = _with(batch, name, joined.column(name).combine_chunks())
+        return StepResult(batch)
 
 
 @dataclass(frozen=True)
@@ -269,11 +274,3 @@ def _with(batch: pa.RecordBatch, name: str, values: pa.Array) -> pa.RecordBatch:
     if index >= 0:
         return batch.set_column(index, name, values)
     return batch.append_column(name, values)
-
-
-def _one_batch(table: pa.Table) -> pa.RecordBatch:
-    combined = table.combine_chunks()
-    batches = combined.to_batches()
-    if batches:
-        return batches[0]
-    return pa.RecordBatch.from_pylist([], schema=table.schema)
