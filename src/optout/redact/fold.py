@@ -1,58 +1,74 @@
-"""Case- and accent-folding that keeps a map back to offsets in the original text."""
+"""Case- and accent-folding that keeps a map back to offsets in the original text.
+
+Letters fold to lower case without accents, digits and the joiners ``@ _ - .`` stay, and
+everything else (spaces, punctuation, apostrophes, symbols, emoji) becomes a space, one
+character for one character; so offsets are unchanged except in decomposed text.
+"""
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
-_EXTRA = {"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "\u0131": "i", "\u2019": "'",
-          "\u02bc": "'", "\u00a0": " ", "\u202f": " ", "\t": " ", "\n": " ", "\r": " "}
-_COMBINING = re.compile(r"[\u0300-\u036f]")
+KEPT = "@_-."
+_EXTRA = {"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "\u0131": "i"}
 
 
-def _fold_char(char: str) -> str:
+def fold_char(char: str) -> str:
+    """The one character ``char`` folds to."""
     if char in _EXTRA:
         return _EXTRA[char]
+    if not (char.isalnum() or char in KEPT):
+        return " "
     base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-    lowered = base.lower()
-    return lowered if len(lowered) == 1 else char.lower() if len(char.lower()) == 1 else char
+    for candidate in (base.lower(), char.lower()):
+        if len(candidate) == 1 and candidate.isalnum():
+            return candidate
+    return char
+
+
+_DECOMPOSED = "\x00"  # combining marks fold to this, to send the text down the slow path
+_TABLE_RANGES = ((0x80, 0x0530), (0x1E00, 0x1F00), (0x2000, 0x2C00), (0x3000, 0x3040),
+                 (0xFE00, 0xFE10), (0x1F000, 0x1FB00))
 
 
 def _build_table() -> dict[int, str]:
-    ranges = [range(0x0000, 0x0530), range(0x1E00, 0x1F00), range(0x2000, 0x2030)]
-    table: dict[int, str] = {}
-    for block in ranges:
-        for code in block:
-            char = chr(code)
-            folded = _fold_char(char)
-            if folded != char:
-                table[code] = folded
+    table = {code: fold_char(chr(code)) for code in range(128)}
+    for low, high in _TABLE_RANGES:
+        for code in range(low, high):
+            table[code] = _DECOMPOSED if unicodedata.combining(chr(code)) else fold_char(chr(code))
     return table
 
 
-FOLD_TABLE = _build_table()
+ASCII_TABLE = {code: fold_char(chr(code)) for code in range(128)}
+FOLD_TABLE = _build_table()  # characters outside its ranges (CJK, ...) fold to themselves
 
 
 def fold(text: str) -> tuple[str, list[int] | None]:
     """Fold ``text``; return it with ``None`` when every offset is unchanged, else an offset map.
 
     The map gives, for each folded character (plus one past the end), its offset in ``text``.
-    Only combining marks (decomposed accents) are dropped; every other character folds 1:1.
     """
+    if text.isascii():
+        return text.translate(ASCII_TABLE), None
     folded = text.translate(FOLD_TABLE)
-    if folded.isascii() or not _COMBINING.search(folded):
-        return folded, None
+    if _DECOMPOSED in folded:
+        return _fold_decomposed(text)
+    return folded, None
+
+
+def _fold_decomposed(text: str) -> tuple[str, list[int]]:
     chars: list[str] = []
     offsets: list[int] = []
-    for index, char in enumerate(folded):
-        if not unicodedata.combining(char):
-            chars.append(char)
+    for index, char in enumerate(text):
+        if not unicodedata.combining(char) and char != _DECOMPOSED:
+            chars.append(char.translate(FOLD_TABLE))
             offsets.append(index)
     offsets.append(len(text))
     return "".join(chars), offsets
 
 
 def fold_pattern(text: str) -> str:
-    """Fold a directory name or handle the way texts are folded, with whitespace collapsed."""
-    folded, _ = fold(unicodedata.normalize("NFC", text))
-    return " ".join(folded.split())
+    """Fold a directory name or handle as texts are folded; outer spaces dropped, runs of
+    whitespace in the original collapsed to one."""
+    folded, _ = fold(" ".join(unicodedata.normalize("NFC", text).split()))
+    return folded.strip()

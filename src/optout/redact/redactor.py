@@ -19,6 +19,7 @@ from optout.redact.detectors import (
     ProfileUrlDetector,
 )
 from optout.redact.detectors.directory import DirectoryNameDetector, PersonMatch
+from optout.redact.detectors.numbers import digit_count, has_digit_run
 from optout.redact.fold import fold
 from optout.redact.names import PersonSurrogate, choose_surrogate
 from optout.redact.people import PeopleDirectory
@@ -102,15 +103,27 @@ class Redactor:
         """Redact one text written in ``lang`` by a writer living in ``region``."""
         names = self._ready()
         people = names.find_folded(*fold(text))
-        spans = [
-            span
-            for detector in self._detectors
-            if detector.might_contain(text)
-            for span in detector.find(text, region)
-        ]
+        spans = self._find_structured(text, region)
         if not people and not spans:
             return RedactedText(text)
         return self._apply(text, people, spans, region)
+
+    def _find_structured(self, text: str, region: str | None) -> list[Span]:
+        digits = digit_count(text)
+        numeric: bool | None = None  # the number detectors' shared pre-filter, run once
+        spans: list[Span] = []
+        for detector in self._detectors:
+            if digits < detector.min_digits:
+                continue
+            if detector.numeric:
+                if numeric is None:
+                    numeric = has_digit_run(text)
+                if not numeric:
+                    continue
+            elif not detector.might_contain(text):
+                continue
+            spans += detector.find(text, region)
+        return spans
 
     def _apply(
         self, text: str, people: list[PersonMatch], spans: list[Span], region: str | None

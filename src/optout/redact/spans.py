@@ -29,6 +29,8 @@ class BaseDetector:
     """Shared defaults: no pre-filter (always look) and the region is ignored."""
 
     labels: frozenset[str] = frozenset()
+    numeric: bool = False  # looks only where a run of digits is (see ``has_digit_run``)
+    min_digits: int = 0  # looks only in texts holding at least this many digits
 
     def might_contain(self, text: str) -> bool:
         return True

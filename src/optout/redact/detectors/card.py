@@ -6,7 +6,7 @@ import re
 
 from stdnum import luhn
 
-from optout.redact.detectors.numbers import digits_of, has_digit_run
+from optout.redact.detectors.numbers import MIN_DIGITS, digits_of, might_hold_number
 from optout.redact.spans import BaseDetector, Span
 
 _CARD = re.compile(r"(?<![\d\-.,])\d(?:[ \-]?\d){12,18}(?![\d\-]|[.,]\d)")
@@ -28,10 +28,12 @@ def is_card_number(digits: str) -> bool:
 class CardDetector(BaseDetector):
     """Finds card numbers written with or without spaces or dashes."""
 
+    numeric = True
+    min_digits = MIN_DIGITS
     labels = frozenset({"card"})
 
     def might_contain(self, text: str) -> bool:
-        return has_digit_run(text)
+        return might_hold_number(text)
 
     def find(self, text: str, region: str | None = None) -> list[Span]:
         return [

@@ -10,7 +10,7 @@ from optout.redact.fold import fold
 from optout.redact.people import HANDLE, NAME, PeopleDirectory
 from optout.redact.spans import BaseDetector, Span
 
-_JOINERS = "-.'"  # inside a longer name or handle when followed by a letter or digit
+_JOINERS = "-."  # inside a longer name or handle when followed by a letter or digit
 
 
 class PersonMatch(NamedTuple):
@@ -30,16 +30,6 @@ def _continues(folded: str, index: int) -> bool:
     return char in _JOINERS and index + 1 < len(folded) and folded[index + 1].isalnum()
 
 
-def _preceded(folded: str, start: int) -> bool:
-    """Whether a word character (or ``@``, a joiner before a word) comes right before ``start``."""
-    if start == 0:
-        return False
-    char = folded[start - 1]
-    if char.isalnum() or char in "_@":
-        return True
-    return char in "-." and start >= 2 and folded[start - 2].isalnum()
-
-
 class DirectoryNameDetector(BaseDetector):
     """Finds display names (two words or more) and @usernames, case- and accent-insensitively
     and word-bounded; overlapping matches keep the longest."""
@@ -56,7 +46,9 @@ class DirectoryNameDetector(BaseDetector):
             return None
         automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
         for pattern in directory.patterns:
-            automaton.add_word(pattern.text, (len(pattern.text), pattern.kind, pattern.people))
+            # a leading space anchors each pattern at a word start and keeps the root small
+            value = (len(pattern.text), pattern.kind, pattern.people)
+            automaton.add_word(" " + pattern.text, value)
         automaton.make_automaton()
         return automaton
 
@@ -68,9 +60,10 @@ class DirectoryNameDetector(BaseDetector):
         """Matches in text already folded by :func:`fold` (with its offset map)."""
         if self._automaton is None:
             return []
+        # in " " + folded, a match ending at ``end`` covers folded[end - length:end]
         found = [
-            (end + 1 - length, end + 1, kind, people)
-            for end, (length, kind, people) in self._automaton.iter(folded)
+            (end - length, end, kind, people)
+            for end, (length, kind, people) in self._automaton.iter(" " + folded)
         ]
         if not found:
             return []
@@ -86,7 +79,7 @@ class DirectoryNameDetector(BaseDetector):
         kept: list[PersonMatch] = []
         taken: list[tuple[int, int]] = []
         for start, end, kind, people in found:
-            if _continues(folded, end) or _preceded(folded, start):
+            if _continues(folded, end):
                 continue
             if any(start < e and end > s for s, e in taken):
                 continue

@@ -7,7 +7,7 @@ import re
 from optout.redact.spans import BaseDetector, Span
 from optout.redact.synthetic import is_surrogate
 
-_EMAIL = re.compile(r"(?<![\w.%+\-])[\w.%+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[^\W\d_]{2,}(?![\w\-])")
+_EMAIL = re.compile(r"(?<![\w.%+\-])[\w.%+\-]++@[\w\-]+(?:\.[\w\-]+)*\.[^\W\d_]{2,}(?![\w\-])")
 
 
 class EmailDetector(BaseDetector):

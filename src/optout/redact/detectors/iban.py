@@ -6,7 +6,7 @@ import re
 
 from stdnum import iban
 
-from optout.redact.detectors.numbers import has_digit_run
+from optout.redact.detectors.numbers import MIN_DIGITS, might_hold_number
 from optout.redact.spans import BaseDetector, Span
 
 _IBAN = re.compile(
@@ -27,10 +27,12 @@ def _longest_valid_prefix(candidate: str) -> str | None:
 class IbanDetector(BaseDetector):
     """Finds IBANs with or without spaces, any case; only those whose checksum holds."""
 
+    numeric = True
+    min_digits = MIN_DIGITS
     labels = frozenset({"iban"})
 
     def might_contain(self, text: str) -> bool:
-        return has_digit_run(text)
+        return might_hold_number(text)
 
     def find(self, text: str, region: str | None = None) -> list[Span]:
         spans = []

@@ -37,6 +37,7 @@ class IpDetector(BaseDetector):
     """Finds dotted-quad IPv4 and colon-hex IPv6 addresses; version strings have too few parts."""
 
     labels = frozenset({"ip"})
+    min_digits = 4
 
     def might_contain(self, text: str) -> bool:
         return "." in text or "::" in text or text.count(":") >= 7

@@ -4,31 +4,43 @@ from __future__ import annotations
 
 import re
 
-from optout.redact.detectors.numbers import has_digit_run
+from optout.redact.detectors.numbers import MIN_DIGITS, might_hold_number
 from optout.redact.idrules import RULES, IdRule, has_context
 from optout.redact.spans import BaseDetector, Span
-
-_LETTER_ID = re.compile(r"[A-Za-z]{6}\d\d[A-Za-z]\d\d[A-Za-z]\d{3}[A-Za-z]")
 
 
 class NationalIdDetector(BaseDetector):
     """Finds IDs with a distinctive shape and checksum anywhere; bare digit strings
     (BSN, PESEL, Steuer-ID, CPR, NIF, ...) only after a context word such as "BSN"."""
 
+    numeric = True
+    min_digits = MIN_DIGITS
     labels = frozenset({"national_id"})
 
     def __init__(self, rules: tuple[IdRule, ...] = RULES) -> None:
         self.rules = rules
+        self._shaped = tuple(rule for rule in rules if not rule.context)
+        self._any_shape = re.compile(
+            "|".join(f"(?:{rule.pattern.pattern})" for rule in self._shaped), re.IGNORECASE
+        )
+        words = sorted({word for rule in rules for word in rule.context}, key=len, reverse=True)
+        self._any_context = re.compile("|".join(re.escape(word) for word in words))
 
     def might_contain(self, text: str) -> bool:
-        return has_digit_run(text) or _LETTER_ID.search(text) is not None
+        return might_hold_number(text)
+
+    def _candidate_rules(self, text: str, lowered: str) -> list[IdRule]:
+        rules: list[IdRule] = []
+        if self._any_shape.search(text):
+            rules += self._shaped
+        if self._any_context.search(lowered):
+            rules += [r for r in self.rules if r.context and any(w in lowered for w in r.context)]
+        return rules
 
     def find(self, text: str, region: str | None = None) -> list[Span]:
         lowered = text.lower()
         spans = []
-        for rule in self.rules:
-            if rule.context and not any(word in lowered for word in rule.context):
-                continue
+        for rule in self._candidate_rules(text, lowered):
             for match in rule.pattern.finditer(text):
                 if rule.context and not has_context(lowered, match.start(), rule.context):
                     continue

@@ -6,7 +6,7 @@ import re
 
 import phonenumbers
 
-from optout.redact.detectors.numbers import digits_of, has_digit_run
+from optout.redact.detectors.numbers import MIN_DIGITS, digits_of, might_hold_number
 from optout.redact.spans import BaseDetector, Span
 from optout.redact.synthetic import is_fiction_phone
 
@@ -68,10 +68,12 @@ class PhoneDetector(BaseDetector):
     writer's region is known.
     """
 
+    numeric = True
+    min_digits = MIN_DIGITS
     labels = frozenset({"phone"})
 
     def might_contain(self, text: str) -> bool:
-        return has_digit_run(text)
+        return might_hold_number(text)
 
     def find(self, text: str, region: str | None = None) -> list[Span]:
         region = phone_region(region)
