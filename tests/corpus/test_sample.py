@@ -17,16 +17,29 @@ import pytest
 from faker.config import AVAILABLE_LOCALES
 from PIL import Image
 from stdnum import iban, luhn
+from typer.testing import CliRunner
 
+from optout.cli import app
 from optout.corpus.sample import generate_sample
 from optout.corpus.sample.names import fold
 
+runner = CliRunner()
 SEED = 7
 ACCOUNTS = 250
 REF = date(2026, 6, 1)
 KINDS = {
-    "post", "comment", "photo", "story", "reel", "profile", "group_post", "page_post",
-    "channel_post", "review", "ai_chat", "message",
+    "post",
+    "comment",
+    "photo",
+    "story",
+    "reel",
+    "profile",
+    "group_post",
+    "page_post",
+    "channel_post",
+    "review",
+    "ai_chat",
+    "message",
 }
 LABELS = {"PERSON", "HANDLE", "EMAIL", "PHONE", "IBAN", "CARD", "IP", "NATIONAL_ID", "URL"}
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
@@ -57,8 +70,10 @@ def export(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def data(export: Path) -> dict[str, Any]:
-    tables = {name: read(export / f"{name}.jsonl") for name in (
-        "accounts", "content", "gold", "faces", "notices", "objections")}
+    tables = {
+        name: read(export / f"{name}.jsonl")
+        for name in ("accounts", "content", "gold", "faces", "notices", "objections")
+    }
     tables["account_by_id"] = {a["account_id"]: a for a in tables["accounts"]}
     tables["content_by_id"] = {c["content_id"]: c for c in tables["content"]}
     return tables
@@ -98,8 +113,6 @@ def test_workers_do_not_change_the_output(tmp_path: Path) -> None:
 
 
 def test_reference_date_anchors_every_timestamp(data: dict[str, Any]) -> None:
-    limit = datetime(REF.year, REF.month, REF.day).astimezone().replace(tzinfo=None)
-    del limit
     ref = ts("2026-06-01T00:00:00Z")
     for table, fields in (
         ("accounts", ("created_at", "deleted_at")),
@@ -121,7 +134,17 @@ def test_every_kind_visibility_and_language_is_present(data: dict[str, Any]) -> 
     content = data["content"]
     assert {c["kind"] for c in content} == KINDS
     assert {c["visibility"] for c in content} == {"public", "friends", "private"}
-    assert {g["lang"] for g in data["gold"]} >= {"de", "fr", "es", "it", "nl", "pl", "pt", "sv", "en"}
+    assert {g["lang"] for g in data["gold"]} >= {
+        "de",
+        "fr",
+        "es",
+        "it",
+        "nl",
+        "pl",
+        "pt",
+        "sv",
+        "en",
+    }
     assert 8 <= len(content) / ACCOUNTS <= 12
 
 
@@ -179,14 +202,19 @@ def _age_on(birth: date, day: date) -> int:
 def test_minors_recent_adults_and_unknown_ages(data: dict[str, Any]) -> None:
     accounts = data["accounts"]
     assert any("birth_date" not in a for a in accounts)
-    births = {a["account_id"]: date.fromisoformat(a["birth_date"]) for a in accounts
-              if "birth_date" in a}
+    births = {
+        a["account_id"]: date.fromisoformat(a["birth_date"]) for a in accounts if "birth_date" in a
+    }
     assert any(_age_on(b, REF) < 18 for b in births.values())
-    recent = {i for i, b in births.items()
-              if _age_on(b, REF) == 18 and (REF - b.replace(year=b.year + 18)).days <= 60}
+    recent = {
+        i
+        for i, b in births.items()
+        if _age_on(b, REF) == 18 and (REF - b.replace(year=b.year + 18)).days <= 60
+    }
     assert recent
     written_as_minor = [
-        c for c in data["content"]
+        c
+        for c in data["content"]
         if c["account_id"] in recent
         and _age_on(births[c["account_id"]], ts(c["created_at"]).date()) < 18
     ]
@@ -227,7 +255,9 @@ def test_every_planted_value_is_a_gold_span(data: dict[str, Any]) -> None:
     for content_id, field, text in texts:
         spans = gold.get((content_id, field), [])
         for pattern, labels in (
-            (EMAIL_RE, {"EMAIL"}), (HANDLE_RE, {"HANDLE", "URL"}), (URL_RE, {"URL"}),
+            (EMAIL_RE, {"EMAIL"}),
+            (HANDLE_RE, {"HANDLE", "URL"}),
+            (URL_RE, {"URL"}),
             (IBAN_RE, {"IBAN"}),
         ):
             for match in pattern.finditer(text):
@@ -272,7 +302,9 @@ def test_planted_personal_data_is_valid(data: dict[str, Any]) -> None:
     assert set(seen) == LABELS
     phones = [
         line["text"][s["start"] : s["end"]]
-        for line in data["gold"] for s in line["spans"] if s["label"] == "PHONE"
+        for line in data["gold"]
+        for s in line["spans"]
+        if s["label"] == "PHONE"
     ]
     assert any(p.startswith("+") for p in phones) and any(not p.startswith("+") for p in phones)
     assert any("-" in p for p in phones) and any("(" in p for p in phones)
@@ -309,7 +341,9 @@ def _faker_name_words() -> set[str]:
             continue
         for attr in dir(provider):
             value = getattr(provider, attr, None)
-            if attr.startswith(("first_name", "last_name")) and isinstance(value, dict | tuple | list):
+            if attr.startswith(("first_name", "last_name")) and isinstance(
+                value, dict | tuple | list
+            ):
                 words.update(str(v).casefold() for v in value)
     return words
 
@@ -317,7 +351,8 @@ def _faker_name_words() -> set[str]:
 def test_non_user_names_are_synthetic(data: dict[str, Any]) -> None:
     nonusers = {
         line["text"][s["start"] : s["end"]]
-        for line in data["gold"] for s in line["spans"]
+        for line in data["gold"]
+        for s in line["spans"]
         if s["label"] == "PERSON" and s["source"] == "nonuser"
     }
     assert len(nonusers) > 50
@@ -328,8 +363,9 @@ def test_non_user_names_are_synthetic(data: dict[str, Any]) -> None:
         assert name.casefold() not in account_names
         surname = name.split()[-1]
         assert surname.casefold() not in faker_words, name
-    languages = {line["lang"] for line in data["gold"] for s in line["spans"]
-                 if s.get("source") == "nonuser"}
+    languages = {
+        line["lang"] for line in data["gold"] for s in line["spans"] if s.get("source") == "nonuser"
+    }
     assert len(languages) >= 8
 
 
@@ -338,8 +374,16 @@ def test_non_user_names_are_synthetic(data: dict[str, Any]) -> None:
 
 def test_objections_follow_the_import_format(data: dict[str, Any]) -> None:
     rows = data["objections"]
-    keys = {"email", "account_id", "country", "reason", "names", "handles", "submitted_at",
-            "confirmed_at"}
+    keys = {
+        "email",
+        "account_id",
+        "country",
+        "reason",
+        "names",
+        "handles",
+        "submitted_at",
+        "confirmed_at",
+    }
     emails = {a["email"].casefold() for a in data["accounts"] if "email" in a}
     for row in rows:
         assert set(row) == keys
@@ -409,3 +453,31 @@ def test_exif_gps_and_face_boxes(export: Path, data: dict[str, Any]) -> None:
         assert bool(gps) == (face["gps"] is not None)
     assert with_gps and with_camera and with_faces
     assert with_faces < len(data["faces"])
+
+
+# --- command line --------------------------------------------------------------------------
+
+
+def test_cli_writes_a_valid_export_and_reports_json(tmp_path: Path) -> None:
+    out = tmp_path / "cli"
+    args = ["sample", str(out), "--accounts", "40", "--seed", "2", "--workers", "1", "--json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["accounts"] == 40 and payload["content"] > 0
+    assert payload["content"] == len((out / "content.jsonl").read_text().splitlines())
+    check = runner.invoke(app, ["export", "check", str(out), "--json"])
+    assert check.exit_code == 0, check.output
+    assert json.loads(check.stdout)["invalid"] == 0
+    again = runner.invoke(app, args)
+    assert again.exit_code == 2
+    assert "not empty" in json.loads(again.stdout)["error"]
+    forced = runner.invoke(app, [*args, "--force"])
+    assert forced.exit_code == 0
+
+
+def test_cli_rejects_bad_options(tmp_path: Path) -> None:
+    bad_date = runner.invoke(app, ["sample", str(tmp_path / "a"), "--reference-date", "June"])
+    assert bad_date.exit_code == 2
+    no_accounts = runner.invoke(app, ["sample", str(tmp_path / "b"), "--accounts", "0"])
+    assert no_accounts.exit_code == 2

@@ -35,6 +35,7 @@ class Shared:
     cast: Cast
     images: list[MediaFile]
     places: int
+    block: int = BLOCK
 
 
 @dataclass(slots=True)
@@ -60,7 +61,7 @@ def _init(shared: Shared) -> None:
 
 
 def run_block(start: int) -> BlockResult:
-    """Content of accounts ``start .. start + BLOCK``, deterministic for the seed and ``start``."""
+    """Content of the block of accounts from ``start``: deterministic for the seed and ``start``."""
     shared = _shared
     assert shared is not None, "blocks need _init() first"
     rng = random.Random(f"content:{shared.seed}:{start}")
@@ -69,7 +70,7 @@ def run_block(start: int) -> BlockResult:
     maker = ContentMaker(
         rng, TextMaker(rng, shared.pools, cast), shared.images, shared.places, shared.ref_ts
     )
-    accounts = cast.accounts[start : start + BLOCK]
+    accounts = cast.accounts[start : start + shared.block]
     content: list[str] = []
     gold: list[str] = []
     result = BlockResult("", "", len(accounts))
@@ -89,7 +90,7 @@ def run_block(start: int) -> BlockResult:
 
 def run_blocks(shared: Shared, workers: int) -> Iterator[BlockResult]:
     """Every block's result, in order, computed by ``workers`` processes (1: in this one)."""
-    starts = range(0, len(shared.cast.accounts), BLOCK)
+    starts = range(0, len(shared.cast.accounts), shared.block)
     if workers <= 1 or len(starts) <= 1:
         _init(shared)
         yield from map(run_block, starts)

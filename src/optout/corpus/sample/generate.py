@@ -13,7 +13,7 @@ from typing import IO, Any
 
 from optout.corpus.sample import requests
 from optout.corpus.sample.accounts import Account, make_accounts, pick_indices
-from optout.corpus.sample.blocks import Shared, dumps, run_blocks
+from optout.corpus.sample.blocks import BLOCK, Shared, dumps, run_blocks
 from optout.corpus.sample.content import timestamp
 from optout.corpus.sample.media import MediaFile, make_image, pool_size
 from optout.corpus.sample.names import NonUser, make_nonusers
@@ -225,6 +225,7 @@ def generate_sample(
     reference_date: date = DEFAULT_REFERENCE_DATE,
     progress: Progress | None = None,
     workers: int = 1,
+    block_size: int = BLOCK,
 ) -> Summary:
     """Write a sample export of ``accounts`` accounts into ``out_dir``; same inputs, same bytes."""
     started = time.perf_counter()
@@ -241,7 +242,7 @@ def generate_sample(
     cast.objector_accounts = [i for i in objector_ids if people[i].multiword]
     images = _write_media(out_dir, seed, pool_size(accounts), ref_ts, progress)
     summary.media = len(images)
-    shared = Shared(seed, ref_ts, pools, cast, images, max(10, accounts // 50))
+    shared = Shared(seed, ref_ts, pools, cast, images, max(10, accounts // 50), block_size)
     uses = _write_content(out_dir, shared, workers, summary, progress)
     summary.notices, summary.objections = _write_requests(
         out_dir, seed, people, objector_ids, cast.nonusers, uses, ref_ts

@@ -78,7 +78,7 @@ class NonUser:
 
     @property
     def email(self) -> str:
-        return f"{fold(self.first)}.{fold(self.surname)}@example.net".lower()
+        return f"{ascii_word(self.first)}.{ascii_word(self.surname)}@example.net"
 
 
 _FOLD = str.maketrans(
@@ -103,6 +103,11 @@ def fold(text: str) -> str:
     """``text`` without accents (NFKD, combining marks dropped; ł, ø, ß... spelt out)."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def ascii_word(text: str) -> str:
+    """``text`` folded to lower-case ASCII letters and digits only."""
+    return "".join(c for c in fold(text).lower() if c.isascii() and c.isalnum())
 
 
 def _strings(value: object) -> list[str]:
@@ -163,7 +168,7 @@ def make_nonusers(
             full = f"{first} {surname}"
             handle = None
             if rng.random() < 0.3:
-                handle = f"{fold(surname).lower()}_{fold(first)[0].lower()}"
+                handle = f"{ascii_word(surname)}_{ascii_word(first)[:1]}"
             if full.casefold() in taken or (handle is not None and handle in taken):
                 continue
             taken.add(full.casefold())

@@ -1,11 +1,8 @@
-"""Per-language sentence templates for the sample's posts, comments, reviews, bios and chats.
+"""Per-language sentence templates for the sample's posts, comments, reviews, bios and chats."""
 
-Slots: ``{person}`` a person's name, ``{handle}`` an @handle, ``{reply}`` the @handle of the
-author answered, ``{email} {phone} {iban} {card} {ip} {nid} {url}`` personal data, and the
-fillers ``{city} {food} {topic} {day} {company}``.
-"""
-
-# ruff: noqa: RUF001  (real text uses en dashes)
+# Slots: {person} a person's name, {handle} an @handle, {reply} the @handle of the author
+# answered, {email} {phone} {iban} {card} {ip} {nid} {url} personal data, and the fillers
+# {city} {food} {topic} {day} {company}.
 
 from __future__ import annotations
 
