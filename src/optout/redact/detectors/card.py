@@ -25,6 +25,21 @@ def is_card_number(digits: str) -> bool:
     )
 
 
+_GROUP = re.compile(r"\d+")
+
+
+def _card_within(candidate: str) -> tuple[int, int] | None:
+    """The longest run of whole digit groups in ``candidate`` that is a card number (a date
+    or count written next to a card must not hide it)."""
+    groups = [(m.start(), m.end()) for m in _GROUP.finditer(candidate)]
+    for size in range(len(groups), 0, -1):
+        for first in range(len(groups) - size + 1):
+            start, end = groups[first][0], groups[first + size - 1][1]
+            if is_card_number(digits_of(candidate[start:end])):
+                return start, end
+    return None
+
+
 class CardDetector(BaseDetector):
     """Finds card numbers written with or without spaces or dashes."""
 
@@ -36,8 +51,9 @@ class CardDetector(BaseDetector):
         return might_hold_number(text)
 
     def find(self, text: str, region: str | None = None) -> list[Span]:
-        return [
-            Span(m.start(), m.end(), "card")
-            for m in _CARD.finditer(text)
-            if is_card_number(digits_of(m.group()))
-        ]
+        spans = []
+        for match in _CARD.finditer(text):
+            found = _card_within(match.group())
+            if found is not None:
+                spans.append(Span(match.start() + found[0], match.start() + found[1], "card"))
+        return spans

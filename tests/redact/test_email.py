@@ -1,0 +1,26 @@
+"""EmailDetector."""
+
+from optout.redact.detectors import EmailDetector
+
+
+def found(text: str) -> list[str]:
+    return [text[s.start:s.end] for s in EmailDetector().find(text)]
+
+
+def test_finds_addresses_in_several_forms() -> None:
+    text = "Mail ana.perez+news@example.org, jürgen@müller.de or X_Y@sub.domain.co.uk."
+    assert found(text) == ["ana.perez+news@example.org", "jürgen@müller.de",
+                           "X_Y@sub.domain.co.uk"]
+
+
+def test_ignores_handles_and_at_signs() -> None:
+    assert found("thanks @ana_p and @ 5pm, price 3@4") == []
+
+
+def test_surrogate_addresses_are_not_flagged_but_example_org_is() -> None:
+    assert found("user0000000001@surrogate.invalid") == []
+    assert found("someone@example.org") == ["someone@example.org"]
+
+
+def test_prefilter_needs_an_at_sign() -> None:
+    assert not EmailDetector().might_contain("no address here")

@@ -1,0 +1,57 @@
+"""PhoneDetector: international anywhere, national formats of the writer's region."""
+
+import pytest
+
+from optout.redact.detectors import PhoneDetector
+
+
+def found(text: str, region: str | None) -> list[str]:
+    return [text[s.start:s.end] for s in PhoneDetector().find(text, region)]
+
+
+@pytest.mark.parametrize(
+    ("number", "region"),
+    [
+        ("+49 30 12345678", None),
+        ("0049 171 1234567", None),
+        ("+33 6 12 34 56 78", "DE"),
+        ("06 12 34 56 78", "FR"),
+        ("0171 1234567", "DE"),
+        ("030/1234567", "DE"),
+        ("612 345 678", "ES"),
+        ("06-12345678", "NL"),
+        ("+39 347 123 4567", None),
+        ("347 123 4567", "IT"),
+        ("070-123 45 67", "SE"),
+        ("512 345 678", "PL"),
+        ("912 345 678", "PT"),
+        ("0471 12 34 56", "BE"),
+        ("0664 1234567", "AT"),
+        ("07911 123456", "UK"),
+    ],
+)
+def test_finds_numbers(number: str, region: str | None) -> None:
+    assert found(f"Ruf an: {number}, danke", region) == [number]
+
+
+def test_national_format_needs_the_writers_region() -> None:
+    assert found("call 06 12 34 56 78", None) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "am 12.05.2023 um 14:30",
+        "2024-03-15",
+        "it costs 1.299,00 EUR",
+        "order 100234",
+        "version 1.2.3",
+        "in 2025 and 2026",
+    ],
+)
+def test_ignores_dates_prices_and_small_numbers(text: str) -> None:
+    assert found(text, "DE") == []
+
+
+def test_fiction_ranges_are_not_flagged() -> None:
+    assert found("ring 07700 900123 or +33 1 99 00 12 34", "GB") == []

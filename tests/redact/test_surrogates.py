@@ -1,0 +1,90 @@
+"""Surrogates fail validation or lie in reserved ranges, and are recognised as surrogates."""
+
+import ipaddress
+
+import phonenumbers
+import pytest
+from stdnum import iban, luhn
+
+from optout.keys import Pseudonymizer
+from optout.redact import is_surrogate
+from optout.redact.detectors import (
+    CardDetector,
+    IbanDetector,
+    NationalIdDetector,
+    PhoneDetector,
+)
+from optout.redact.surrogates import StructuredSurrogates
+from optout.redact.synthetic import is_fiction_phone
+
+
+@pytest.fixture
+def make() -> StructuredSurrogates:
+    return StructuredSurrogates(Pseudonymizer(b"test-secret"))
+
+
+def test_email_and_url_surrogates_use_invalid_hosts(make: StructuredSurrogates) -> None:
+    assert make("email", "ana@example.org").endswith("@surrogate.invalid")
+    assert make("url", "https://x.com/ana").startswith("https://profile.invalid/")
+    assert is_surrogate("email", make("email", "ana@example.org"))
+    assert not is_surrogate("email", "ana@example.org")
+
+
+@pytest.mark.parametrize("ip", ["10.1.2.3", "8.8.8.8", "2a00:1450::1"])
+def test_ip_surrogates_are_documentation_addresses(make: StructuredSurrogates, ip: str) -> None:
+    surrogate = ipaddress.ip_address(make("ip", ip))
+    nets = [ipaddress.ip_network("192.0.2.0/24"), ipaddress.ip_network("2001:db8::/32")]
+    assert any(surrogate in net for net in nets if net.version == surrogate.version)
+    assert is_surrogate("ip", str(surrogate))
+
+
+@pytest.mark.parametrize("value", ["DE89 3704 0044 0532 0130 00", "fr1420041010050500013m02606"])
+def test_iban_surrogates_look_right_but_fail(make: StructuredSurrogates, value: str) -> None:
+    surrogate = make("iban", value)
+    assert len(surrogate) == len(value) and surrogate[:2] == value[:2]
+    assert not iban.is_valid(surrogate)
+    assert IbanDetector().find(surrogate) == [] and is_surrogate("iban", surrogate)
+
+
+def test_card_surrogates_fail_luhn(make: StructuredSurrogates) -> None:
+    surrogate = make("card", "4111 1111 1111 1111")
+    assert surrogate[0] == "4" and surrogate.count(" ") == 3
+    assert not luhn.is_valid(surrogate.replace(" ", ""))
+    assert CardDetector().find(surrogate) == [] and is_surrogate("card", surrogate)
+
+
+@pytest.mark.parametrize(
+    ("number", "region", "prefix"),
+    [("+44 7911 123456", None, "+44"), ("06 12 34 56 78", "FR", "+33")],
+)
+def test_phone_surrogates_use_fiction_ranges(make: StructuredSurrogates, number: str,
+                                             region: str | None, prefix: str) -> None:
+    surrogate = make("phone", number, region)
+    parsed = phonenumbers.parse(surrogate, region)
+    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    assert e164.startswith(prefix) and is_fiction_phone(e164)
+    assert is_surrogate("phone", surrogate, region)
+    assert PhoneDetector().find(surrogate, region) == []
+
+
+@pytest.mark.parametrize(("number", "region"), [("+49 30 12345678", None), ("0171 1234567", "DE"),
+                                                ("612 345 678", "ES"), ("+39 347 123 4567", None)])
+def test_other_phone_surrogates_are_invalid(make: StructuredSurrogates, number: str,
+                                            region: str | None) -> None:
+    surrogate = make("phone", number, region)
+    assert len(surrogate) == len(number)
+    assert PhoneDetector().find(surrogate, region) == []
+    assert is_surrogate("phone", surrogate, region)
+
+
+@pytest.mark.parametrize("value", ["12345678Z", "RSSMRA85T10A562S", "811218-9876"])
+def test_national_id_surrogates_fail_validation(make: StructuredSurrogates, value: str) -> None:
+    surrogate = make("national_id", value)
+    assert len(surrogate) == len(value) and surrogate != value
+    assert NationalIdDetector().find(surrogate) == [] and is_surrogate("national_id", surrogate)
+
+
+def test_surrogates_are_deterministic_and_keyed() -> None:
+    one = StructuredSurrogates(Pseudonymizer(b"a"))
+    assert one("email", "x@y.de") == StructuredSurrogates(Pseudonymizer(b"a"))("email", "x@y.de")
+    assert one("email", "x@y.de") != StructuredSurrogates(Pseudonymizer(b"b"))("email", "x@y.de")
