@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +23,7 @@ ALEMBIC_INI = PACKAGE_DIR / "alembic.ini"
 MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
 READ_ONLY = "optout_read_only"
 SQLITE_BUSY_TIMEOUT_MS = 60_000
+_MIGRATION_LOCK = threading.Lock()  # Alembic's ``context`` is process-global, not thread-safe
 
 
 def normalize_url(url: str) -> str:
@@ -85,7 +87,7 @@ def migrate(engine: sa.Engine) -> None:
         conn.rollback()
     if current == heads:
         return
-    with engine.connect() as conn:
+    with _MIGRATION_LOCK, engine.connect() as conn:
         command.upgrade(alembic_config(conn), "head")
         conn.commit()
 
