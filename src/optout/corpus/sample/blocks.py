@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from optout.corpus.sample.content import ContentMaker
+from optout.corpus.sample.lines import content_line, gold_line
 from optout.corpus.sample.media import MediaFile
 from optout.corpus.sample.pools import Pools
 from optout.corpus.sample.text import Cast, TextMaker
@@ -77,11 +78,11 @@ def run_block(start: int) -> BlockResult:
     for account in accounts:
         for item in maker.items(account):
             row = item.row
-            content.append(dumps(row))
+            content.append(content_line(row))
             result.kinds[row["kind"]] += 1
             result.visibility[row["visibility"]] += 1
             result.langs[item.lang] += 1
-            gold.extend(dumps(line) for line in item.gold)
+            gold.extend(gold_line(line) for line in item.gold)
     result.content, result.gold = "".join(content), "".join(gold)
     result.gold_lines = len(gold)
     result.nonuser_uses = cast.nonuser_uses

@@ -51,9 +51,11 @@ class Summary:
     visibility: dict[str, int] = field(default_factory=dict)
     langs: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    stage_seconds: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         rate = self.content / self.seconds if self.seconds else 0.0
+        content_s = self.stage_seconds.get("content", 0.0)
         return {
             "out_dir": self.out_dir,
             "seed": self.seed,
@@ -69,6 +71,8 @@ class Summary:
             "langs": self.langs,
             "seconds": round(self.seconds, 2),
             "content_rows_per_s": round(rate),
+            "stage_seconds": self.stage_seconds,
+            "content_stage_rows_per_s": round(self.content / content_s) if content_s else 0,
         }
 
 
@@ -231,8 +235,10 @@ def generate_sample(
     started = time.perf_counter()
     ref_ts = _ref_ts(reference_date)
     summary = Summary(str(out_dir), seed, reference_date.isoformat())
+    clock = _Clock(summary)
     _prepare(out_dir)
     pools = build_pools(seed)
+    clock.lap("pools")
     people = make_accounts(random.Random(f"accounts:{seed}"), accounts, pools, ref_ts)
     with (out_dir / "accounts.jsonl").open("w", encoding="utf-8", newline="\n") as handle:
         summary.accounts = _write_lines(handle, (account_row(a) for a in people))
@@ -240,15 +246,31 @@ def generate_sample(
     choose = random.Random(f"objectors:{seed}")
     objector_ids = sorted(pick_indices(choose, accounts, 0.03, minimum=min(accounts, 3)))
     cast.objector_accounts = [i for i in objector_ids if people[i].multiword]
+    clock.lap("accounts")
     images = _write_media(out_dir, seed, pool_size(accounts), ref_ts, progress)
     summary.media = len(images)
+    clock.lap("media")
     shared = Shared(seed, ref_ts, pools, cast, images, max(10, accounts // 50), block_size)
     uses = _write_content(out_dir, shared, workers, summary, progress)
+    clock.lap("content")
     summary.notices, summary.objections = _write_requests(
         out_dir, seed, people, objector_ids, cast.nonusers, uses, ref_ts
     )
+    clock.lap("requests")
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+class _Clock:
+    """Seconds spent per stage, recorded into the summary."""
+
+    def __init__(self, summary: Summary) -> None:
+        self.summary, self.last = summary, time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.summary.stage_seconds[stage] = round(now - self.last, 3)
+        self.last = now
 
 
 def _write_requests(

@@ -114,6 +114,10 @@ class TextMaker:
             if i & 1:
                 slots[part](draft)
             elif part:
+                if part[0] == "." and pieces and pieces[-1].endswith("."):
+                    part = part[1:]
+                    if not part:
+                        continue
                 pieces.append(part)
                 draft.length += len(part)
 
@@ -134,7 +138,7 @@ class TextMaker:
                 parts.append(chosen)
         for i, template in enumerate(parts):
             if i:
-                draft.add(". " if draft.pieces[-1][-1].isalnum() else " ")
+                draft.add(". " if draft.pieces[-1][-1:].isalnum() else " ")
             self.render(draft, template)
         return draft
 
@@ -247,4 +251,5 @@ class TextMaker:
         draft.add(self.pick(self.pools.locales[self.author.locale].companies))
 
     def _word(self, draft: Draft, category: str) -> None:
-        draft.add(self.pick(TEMPLATES[self.lang][category]))
+        word = self.pick(TEMPLATES[self.lang][category])
+        draft.add(word if draft.length else word[:1].upper() + word[1:])
