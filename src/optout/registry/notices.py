@@ -128,7 +128,7 @@ def first_notices(session: Session, before: datetime | None = None) -> dict[str,
     query = sa.select(Notice.account_id, sa.func.min(Notice.sent_at)).group_by(Notice.account_id)
     if before is not None:
         query = query.where(Notice.sent_at <= before)
-    return dict(session.execute(query).tuples().all())
+    return {account: first for account, first in session.execute(query)}
 
 
 def notified_accounts(session: Session, before: datetime) -> set[str]:
