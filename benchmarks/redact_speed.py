@@ -75,10 +75,14 @@ def make_posts(count: int, accounts: pa.Table, seed: int, hits: float
     return texts, langs, regions
 
 
-def measure(label: str, count: int, run) -> float:
-    start = time.perf_counter()
-    run()
-    rate = count / (time.perf_counter() - start)
+def measure(label: str, count: int, run, repeat: int = 3) -> float:
+    """Posts per second of the fastest of ``repeat`` runs (other processes share the cores)."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - start)
+    rate = count / best
     print(f"{label:<28} {rate:>12,.0f} posts/s")
     return rate
 
@@ -88,6 +92,7 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=100_000)
     parser.add_argument("--accounts", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=3, help="best of this many runs")
     parser.add_argument("--hits", type=float, nargs="+", default=[0.0, 0.1, 0.3],
                         help="shares of posts with a mention, personal data or a number")
     args = parser.parse_args()
@@ -106,10 +111,10 @@ def main() -> None:
         print(f"\nposts: {len(texts):,}, mean {sum(map(len, texts)) / len(texts):.0f} chars, "
               f"{hits:.0%} with a mention, personal data or a harmless number")
         baseline = measure("baseline str.lower()", len(texts),
-                           lambda t=texts: [s.lower() for s in t])
+                           lambda t=texts: [s.lower() for s in t], args.repeat)
         column = (pa.array(texts), pa.array(langs), pa.array(regions))
         rate = measure("Redactor.redact_column", len(texts),
-                       lambda c=column: redactor.redact_column(*c))
+                       lambda c=column: redactor.redact_column(*c), args.repeat)
         print(f"redaction costs {baseline / rate:.0f}x a str.lower() pass; "
               "target >= 40,000 posts/s on one core")
 

@@ -20,8 +20,9 @@ def fold_char(char: str) -> str:
     if not (char.isalnum() or char in KEPT):
         return " "
     base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+    limit = 0x100 if ord(char) < 0x100 else 0x110000  # Latin-1 folds within Latin-1
     for candidate in (base.lower(), char.lower()):
-        if len(candidate) == 1 and candidate.isalnum():
+        if len(candidate) == 1 and candidate.isalnum() and ord(candidate) < limit:
             return candidate
     return char
 
@@ -39,8 +40,8 @@ def _build_table() -> dict[int, str]:
     return table
 
 
-ASCII_TABLE = {code: fold_char(chr(code)) for code in range(128)}
 FOLD_TABLE = _build_table()  # characters outside its ranges (CJK, ...) fold to themselves
+LATIN1_TABLE = bytes(ord(FOLD_TABLE[code]) for code in range(256))  # the fast path's table
 
 
 def fold(text: str) -> tuple[str, list[int] | None]:
@@ -48,8 +49,10 @@ def fold(text: str) -> tuple[str, list[int] | None]:
 
     The map gives, for each folded character (plus one past the end), its offset in ``text``.
     """
-    if text.isascii():
-        return text.translate(ASCII_TABLE), None
+    try:  # most European posts are Latin-1: fold them with C-speed byte translation
+        return text.encode("latin-1").translate(LATIN1_TABLE).decode("latin-1"), None
+    except UnicodeEncodeError:
+        pass
     folded = text.translate(FOLD_TABLE)
     if _DECOMPOSED in folded:
         return _fold_decomposed(text)

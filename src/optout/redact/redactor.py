@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,7 +20,7 @@ from optout.redact.detectors import (
     ProfileUrlDetector,
 )
 from optout.redact.detectors.directory import DirectoryNameDetector, PersonMatch
-from optout.redact.detectors.numbers import digit_count, has_digit_run
+from optout.redact.detectors.numbers import might_hold_number
 from optout.redact.fold import fold
 from optout.redact.names import PersonSurrogate, choose_surrogate
 from optout.redact.people import PeopleDirectory
@@ -80,7 +81,8 @@ class Redactor:
 
     def _reset(self) -> None:
         self._names: DirectoryNameDetector | None = None
-        self._detectors: list[Detector] = []
+        self._detectors: list[Detector] = []  # each with its own pre-filter
+        self._numeric: list[Detector] = []  # sharing one pre-filter, run once per text
         self._surrogates = StructuredSurrogates(self.pseudonymizer)
         self._people: dict[int, PersonSurrogate] = {}
 
@@ -94,7 +96,9 @@ class Redactor:
 
     def _ready(self) -> DirectoryNameDetector:
         if self._names is None:
-            self._detectors = build_detectors(self.config)
+            detectors = build_detectors(self.config)
+            self._numeric = [d for d in detectors if d.numeric]
+            self._detectors = [d for d in detectors if not d.numeric]
             self._names = DirectoryNameDetector(self.directory)
         return self._names
 
@@ -109,20 +113,13 @@ class Redactor:
         return self._apply(text, people, spans, region)
 
     def _find_structured(self, text: str, region: str | None) -> list[Span]:
-        digits = digit_count(text)
-        numeric: bool | None = None  # the number detectors' shared pre-filter, run once
         spans: list[Span] = []
         for detector in self._detectors:
-            if digits < detector.min_digits:
-                continue
-            if detector.numeric:
-                if numeric is None:
-                    numeric = has_digit_run(text)
-                if not numeric:
-                    continue
-            elif not detector.might_contain(text):
-                continue
-            spans += detector.find(text, region)
+            if detector.might_contain(text):
+                spans += detector.find(text, region)
+        if self._numeric and might_hold_number(text):
+            for detector in self._numeric:
+                spans += detector.find(text, region)
         return spans
 
     def _apply(
@@ -177,6 +174,17 @@ class Redactor:
         self, texts: pa.Array, langs: pa.Array, regions: pa.Array
     ) -> tuple[pa.Array, pa.Array, pa.Array, dict[str, int]]:
         """Redact a column: texts, person_keys (list<string>), mentions_objector, counts."""
+        gc_was_enabled = gc.isenabled()
+        gc.disable()  # the loop makes no reference cycles; collections only cost time here
+        try:
+            return self._redact_rows(texts, langs, regions)
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+
+    def _redact_rows(
+        self, texts: pa.Array, langs: pa.Array, regions: pa.Array
+    ) -> tuple[pa.Array, pa.Array, pa.Array, dict[str, int]]:
         out_texts: list[str | None] = []
         out_keys: list[list[str]] = []
         out_flags: list[bool] = []

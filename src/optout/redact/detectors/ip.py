@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 
+from optout.redact.detectors.numbers import digit_count
 from optout.redact.spans import BaseDetector, Span
 from optout.redact.synthetic import is_surrogate
 
@@ -40,7 +41,9 @@ class IpDetector(BaseDetector):
     min_digits = 4
 
     def might_contain(self, text: str) -> bool:
-        return "." in text or "::" in text or text.count(":") >= 7
+        if "." in text and digit_count(text) >= self.min_digits:
+            return True
+        return "::" in text or text.count(":") >= 7
 
     def find(self, text: str, region: str | None = None) -> list[Span]:
         spans = [Span(m.start(), m.end(), "ip") for m in _IPV4.finditer(text)
