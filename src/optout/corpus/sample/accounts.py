@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from optout.corpus.sample.names import fold
+from optout.corpus.sample.names import ascii_word
 from optout.corpus.sample.pools import COUNTRIES, LANG_REGIONS, Pools
 
 DAY = 86_400
@@ -85,7 +85,7 @@ def _birth_date(rng: random.Random, group: str, ref: date) -> date | None:
     if group == "unknown":
         return None
     if group == "minor":
-        age_days = rng.randint(13 * 365 + 4, 18 * 365 - 10)
+        age_days = rng.randint(13 * 365 + 60, 18 * 365 - 10)
         return ref - timedelta(days=age_days)
     if group == "recent18":
         turned = ref - timedelta(days=rng.randint(1, 60))
@@ -102,6 +102,11 @@ def _created_ts(rng: random.Random, birth: date | None, group: str, ref_ts: int)
     if group == "recent18":
         latest = ref_ts - 400 * DAY
     return rng.randint(earliest, max(earliest, latest))
+
+
+def _deleted_ts(rng: random.Random, created: int, ref_ts: int) -> int:
+    start = created + DAY
+    return rng.randint(start, max(start, ref_ts - DAY))
 
 
 def add_years(day: date, years: int) -> date:
@@ -124,23 +129,16 @@ class UsernameBook:
         self.emails: set[str] = set()
 
     def username(self, rng: random.Random, first: str, last: str) -> str:
-        base_first, base_last = fold(first).lower(), fold(last).lower()
-        base = (
-            "".join(
-                c
-                for c in rng.choice(
-                    (
-                        f"{base_first}_{base_last}",
-                        f"{base_first}{base_last[:3]}",
-                        f"{base_first[0]}{base_last}",
-                        f"{base_last}_{base_first[:2]}",
-                        base_first,
-                    )
-                )
-                if (c.isascii() and c.isalnum()) or c == "_"
-            )[:20]
-            or "user"
-        )
+        first_part, last_part = ascii_word(first) or "user", ascii_word(last) or "x"
+        base = rng.choice(
+            (
+                f"{first_part}_{last_part}",
+                f"{first_part}{last_part[:3]}",
+                f"{first_part[0]}{last_part}",
+                f"{last_part}_{first_part[:2]}",
+                first_part,
+            )
+        )[:20]
         name = base
         while name in self.usernames:
             name = f"{base}{rng.randint(2, 9999)}"
@@ -148,9 +146,8 @@ class UsernameBook:
         return name
 
     def email(self, rng: random.Random, username: str, first: str, last: str) -> str:
-        local = rng.choice((username, f"{fold(first)}.{fold(last)}".lower().replace(" ", "")))
-        local = "".join(c for c in local if (c.isascii() and c.isalnum()) or c in "._")
-        local = local.strip(".") or username
+        full = f"{ascii_word(first)}.{ascii_word(last)}".strip(".")
+        local = username if rng.random() < 0.5 or not full else full
         domain = rng.choice(EMAIL_DOMAINS)
         email = f"{local}@{domain}"
         while email in self.emails:
@@ -200,7 +197,7 @@ def make_accounts(rng: random.Random, n: int, pools: Pools, ref_ts: int) -> list
                 lang=country.lang,
                 birth=birth,
                 created_ts=created,
-                deleted_ts=rng.randint(created + DAY, ref_ts - DAY) if i in deleted else None,
+                deleted_ts=_deleted_ts(rng, created, ref_ts) if i in deleted else None,
                 opt_out=i in opt_out,
                 indexable=i not in unindexable,
             )

@@ -90,7 +90,7 @@ class ContentMaker:
         kinds, cum, total = self.kinds, self.kind_cum, self.kind_cum[-1]
         for n in range(1, count + 1):
             kind = kinds[bisect(cum, rng.random() * total)]
-            ts = rng.randint(account.created_ts, end)
+            ts = account.created_ts + int(rng.random() * (end - account.created_ts))
             yield self._item(f"{prefix}{n:03d}", account, kind, ts, end)
 
     def _lang(self, account: Account) -> str:
@@ -109,7 +109,7 @@ class ContentMaker:
         self.text.reply_to = parent[1] if parent else None
         if parent is not None:
             start = max(parent[2] + 60, account.created_ts)
-            ts = min(end, start + rng.randint(0, 3 * DAY))
+            ts = min(end, start + int(rng.random() * 3 * DAY))
         row: dict[str, Any] = {
             "content_id": content_id,
             "account_id": account.account_id,
@@ -125,7 +125,7 @@ class ContentMaker:
         if parent is not None:
             row["parent_id"] = parent[0]
         if kind in PLACE_PREFIX:
-            row["place_id"] = f"{PLACE_PREFIX[kind]}-{rng.randrange(self.places) + 1:04d}"
+            row["place_id"] = f"{PLACE_PREFIX[kind]}-{int(rng.random() * self.places) + 1:04d}"
         if draft.mentions:
             row["mentions"] = draft.mentions
         if rating is not None:

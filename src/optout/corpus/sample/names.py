@@ -99,12 +99,14 @@ _FOLD = str.maketrans(
 )
 
 
+@lru_cache(maxsize=65_536)
 def fold(text: str) -> str:
     """``text`` without accents (NFKD, combining marks dropped; ł, ø, ß... spelt out)."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=65_536)
 def ascii_word(text: str) -> str:
     """``text`` folded to lower-case ASCII letters and digits only."""
     return "".join(c for c in fold(text).lower() if c.isascii() and c.isalnum())
