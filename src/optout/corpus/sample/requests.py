@@ -11,16 +11,17 @@ from optout.corpus.sample.content import timestamp
 from optout.corpus.sample.names import NonUser
 from optout.corpus.sample.templates import TEMPLATES
 
-NOTICE_SHARE = 0.85
-RECENT_NOTICE_SHARE = 0.12
+NOTICE_SHARE = 0.9
+RECENT_NOTICE_SHARE = 0.05
 
 
 def notices(rng: random.Random, accounts: list[Account], ref_ts: int) -> Iterator[dict[str, Any]]:
     """A notice for most accounts; some under 30 days before the reference time, some never."""
     for account in accounts:
-        if account.idx % 7 == 3 or (account.idx % 7 != 0 and rng.random() > NOTICE_SHARE):
+        cycle = account.idx % 50
+        if cycle == 25 or (cycle != 0 and rng.random() > NOTICE_SHARE):
             continue
-        if account.idx % 7 == 0 or rng.random() < RECENT_NOTICE_SHARE:
+        if cycle == 0 or rng.random() < RECENT_NOTICE_SHARE:
             sent = ref_ts - rng.randint(3_600, 29 * DAY)
         else:
             sent = ref_ts - rng.randint(31 * DAY, 400 * DAY)
