@@ -80,7 +80,9 @@ def _render(summary: Summary) -> Any:
         for key in ("accounts", "content", "media", "gold", "notices", "objections"):
             console.print(f"  {key}: {result[key]}", highlight=False)
         console.print(
-            f"  {result['seconds']} s, {result['content_rows_per_s']} content rows/s",
+            f"  {result['seconds']} s in all; content stage "
+            f"{result['stage_seconds'].get('content', 0)} s, "
+            f"{result['content_stage_rows_per_s']} rows/s",
             highlight=False,
         )
 
