@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from stdnum import luhn
 from stdnum.at import vnr
@@ -37,13 +38,22 @@ class IdRule:
     """One national ID format: ``context`` words are required unless the shape is distinctive."""
 
     name: str
-    pattern: re.Pattern[str]
+    shape: str  # the regular expression of the ID itself, without the boundaries
     is_valid: Callable[[str], bool]
     context: tuple[str, ...] = ()
 
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        return _rx(self.shape)
 
+
+BEFORE = r"(?<![\w.\-/])"  # not inside a longer word or number
+AFTER = r"(?![\w]|[.\-/]\w)"
+
+
+@cache
 def _rx(body: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w.\-/]){body}(?![\w]|[.\-/]\w)", re.IGNORECASE)
+    return re.compile(BEFORE + body + AFTER, re.IGNORECASE)
 
 
 def _valid(module: object) -> Callable[[str], bool]:
@@ -62,38 +72,38 @@ def _amka_valid(value: str) -> bool:
     return _valid(amka)(value) and luhn.is_valid(re.sub(r"\D", "", value))
 
 
-_D11 = _rx(r"\d{11}")
-_D10 = _rx(r"\d{10}")
-_D9 = _rx(r"\d{9}")
-_D13 = _rx(r"\d{13}")
+_D11 = r"\d{11}"
+_D10 = r"\d{10}"
+_D9 = r"\d{9}"
+_D13 = r"\d{13}"
 
 RULES: tuple[IdRule, ...] = (
     # distinctive shapes: letters, separators or long checksummed structures
-    IdRule("es.dni", _rx(r"\d{8}[- ]?[A-Z]"), _valid(dni)),
-    IdRule("es.nie", _rx(r"[XYZ][- ]?\d{7}[- ]?[A-Z]"), _valid(nie)),
-    IdRule("it.codicefiscale", _rx(r"[A-Z]{6}\d\d[A-Z]\d\d[A-Z]\d{3}[A-Z]"), _valid(codicefiscale)),
-    IdRule("fi.hetu", _rx(r"\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]"), _valid(hetu)),
-    IdRule("se.personnummer", _rx(r"(?:\d\d)?\d{6}[-+]\d{4}"), _valid(personnummer)),
-    IdRule("fr.nir", _rx(r"[12] ?\d\d ?\d\d ?(?:\d\d|2[AB]) ?\d{3} ?\d{3} ?\d\d"), _valid(nir)),
-    IdRule("be.nn", _rx(r"\d\d\.\d\d\.\d\d-\d{3}\.\d\d"), _valid(nn)),
-    IdRule("pt.cc", _rx(r"\d{8} ?\d ?[A-Z0-9]{2}\d"), _valid(cc)),
-    IdRule("ie.pps", _rx(r"\d{7}[A-W][A-IW]?"), _valid(pps)),
-    IdRule("cz.rc", _rx(r"\d{6}/\d{3,4}"), _valid(rc)),
+    IdRule("es.dni", r"\d{8}[- ]?[A-Z]", _valid(dni)),
+    IdRule("es.nie", r"[XYZ][- ]?\d{7}[- ]?[A-Z]", _valid(nie)),
+    IdRule("it.codicefiscale", r"[A-Z]{6}\d\d[A-Z]\d\d[A-Z]\d{3}[A-Z]", _valid(codicefiscale)),
+    IdRule("fi.hetu", r"\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]", _valid(hetu)),
+    IdRule("se.personnummer", r"(?:\d\d)?\d{6}[-+]\d{4}", _valid(personnummer)),
+    IdRule("fr.nir", r"[12] ?\d\d ?\d\d ?(?:\d\d|2[AB]) ?\d{3} ?\d{3} ?\d\d", _valid(nir)),
+    IdRule("be.nn", r"\d\d\.\d\d\.\d\d-\d{3}\.\d\d", _valid(nn)),
+    IdRule("pt.cc", r"\d{8} ?\d ?[A-Z0-9]{2}\d", _valid(cc)),
+    IdRule("ie.pps", r"\d{7}[A-W][A-IW]?", _valid(pps)),
+    IdRule("cz.rc", r"\d{6}/\d{3,4}", _valid(rc)),
     # bare digit strings: told apart from any other number only by a nearby context word
-    IdRule("nl.bsn", _rx(r"\d{4}\.?\d\d\.?\d{3}"), _valid(bsn),
+    IdRule("nl.bsn", r"\d{4}\.?\d\d\.?\d{3}", _valid(bsn),
            ("bsn", "burgerservicenummer", "sofinummer", "sofi-nummer")),
     IdRule("pl.pesel", _D11, _valid(pesel), ("pesel",)),
-    IdRule("de.idnr", _rx(r"\d\d ?\d{3} ?\d{3} ?\d{3}"), _valid(idnr),
+    IdRule("de.idnr", r"\d\d ?\d{3} ?\d{3} ?\d{3}", _valid(idnr),
            ("steuer-id", "steuerid", "steuer-identifikationsnummer", "identifikationsnummer",
             "idnr", "steuernummer")),
     IdRule("be.nn", _D11, _valid(nn),
            ("rijksregister", "registre national", "numero national", "numéro national", "insz",
             "niss")),
-    IdRule("dk.cpr", _rx(r"\d{6}-?\d{4}"), _valid(cpr), ("cpr", "personnummer")),
-    IdRule("se.personnummer", _rx(r"(?:\d\d)?\d{10}"), _valid(personnummer),
+    IdRule("dk.cpr", r"\d{6}-?\d{4}", _valid(cpr), ("cpr", "personnummer")),
+    IdRule("se.personnummer", r"(?:\d\d)?\d{10}", _valid(personnummer),
            ("personnummer", "personnr")),
     IdRule("pt.nif", _D9, _valid(nif), ("nif", "contribuinte")),
-    IdRule("at.vnr", _rx(r"\d{4} ?\d{6}"), _valid(vnr),
+    IdRule("at.vnr", r"\d{4} ?\d{6}", _valid(vnr),
            ("sozialversicherungsnummer", "versicherungsnummer", "svnr", "sv-nummer")),
     IdRule("ro.cnp", _D13, _valid(cnp), ("cnp", "cod numeric personal")),
     IdRule("bg.egn", _D10, _valid(egn), ("egn", "егн")),

@@ -86,6 +86,11 @@ class Redactor:
         self._surrogates = StructuredSurrogates(self.pseudonymizer)
         self._people: dict[int, PersonSurrogate] = {}
 
+    def forget_surrogates(self) -> None:
+        """Drop the memoised surrogates (they are recomputed identically when needed)."""
+        self._surrogates = StructuredSurrogates(self.pseudonymizer)
+        self._people = {}
+
     def __getstate__(self) -> dict[str, Any]:
         return {"directory": self.directory, "config": self.config,
                 "pseudonymizer": self.pseudonymizer}

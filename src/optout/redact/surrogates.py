@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Iterator
 
 import phonenumbers
-from stdnum import iban, luhn
+from stdnum import luhn
 
 from optout.keys import Pseudonymizer
 from optout.redact.detectors.phone import is_real_phone, parse_phone, phone_region
@@ -15,6 +15,7 @@ from optout.redact.synthetic import (
     FICTION_PHONE_PREFIXES,
     SURROGATE_EMAIL_DOMAIN,
     SURROGATE_URL_HOST,
+    is_iban,
 )
 
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -65,7 +66,7 @@ def iban_surrogate(value: str, digests: Iterator[int]) -> str:
         body = _reshape(value, digest, keep=4)
         for check in range(2, 99):
             candidate = body[:2] + f"{check:02d}" + body[4:]
-            if not iban.is_valid(candidate):
+            if not is_iban(candidate):
                 return candidate
     raise AssertionError("unreachable")
 

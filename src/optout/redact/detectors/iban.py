@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 
-from stdnum import iban
-
 from optout.redact.detectors.numbers import MIN_DIGITS, might_hold_number
 from optout.redact.spans import BaseDetector, Span
+from optout.redact.synthetic import is_iban
 
 _IBAN = re.compile(
     r"(?<![\w])[A-Z]{2}\d\d(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?!\w)", re.IGNORECASE
@@ -18,7 +17,7 @@ _GROUP = re.compile(r" ?[A-Za-z0-9]{1,4}$")
 def _longest_valid_prefix(candidate: str) -> str | None:
     """Drop trailing groups (a word that happened to follow) until the checksum holds."""
     while len(candidate.replace(" ", "")) >= 15:
-        if iban.is_valid(candidate.upper()):
+        if is_iban(candidate):
             return candidate
         candidate = _GROUP.sub("", candidate)
     return None

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
+import ahocorasick
+
 from optout.redact.detectors.numbers import MIN_DIGITS, might_hold_number
-from optout.redact.idrules import RULES, IdRule, has_context
+from optout.redact.idrules import AFTER, BEFORE, RULES, IdRule, has_context
 from optout.redact.spans import BaseDetector, Span
 
 
@@ -20,11 +22,12 @@ class NationalIdDetector(BaseDetector):
     def __init__(self, rules: tuple[IdRule, ...] = RULES) -> None:
         self.rules = rules
         self._shaped = tuple(rule for rule in rules if not rule.context)
-        self._any_shape = re.compile(
-            "|".join(f"(?:{rule.pattern.pattern})" for rule in self._shaped), re.IGNORECASE
-        )
-        words = sorted({word for rule in rules for word in rule.context}, key=len, reverse=True)
-        self._any_context = re.compile("|".join(re.escape(word) for word in words))
+        shapes = "|".join(f"(?:{rule.shape})" for rule in self._shaped)
+        self._any_shape = re.compile(f"{BEFORE}(?:{shapes}){AFTER}", re.IGNORECASE)
+        self._context_words = ahocorasick.Automaton()
+        for word in {word for rule in rules for word in rule.context}:
+            self._context_words.add_word(word, word)
+        self._context_words.make_automaton()
 
     def might_contain(self, text: str) -> bool:
         return might_hold_number(text)
@@ -33,7 +36,7 @@ class NationalIdDetector(BaseDetector):
         rules: list[IdRule] = []
         if self._any_shape.search(text):
             rules += self._shaped
-        if self._any_context.search(lowered):
+        if next(self._context_words.iter(lowered), None) is not None:
             rules += [r for r in self.rules if r.context and any(w in lowered for w in r.context)]
         return rules
 

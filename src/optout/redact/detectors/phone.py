@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache, lru_cache
 
 import phonenumbers
 
@@ -10,9 +11,11 @@ from optout.redact.detectors.numbers import MIN_DIGITS, digits_of, might_hold_nu
 from optout.redact.spans import BaseDetector, Span
 from optout.redact.synthetic import is_fiction_phone
 
+_SEP = r"[ \-./]{0,2}"
+_END = r"(?!\w|[\-./ ]?\d)"  # a candidate takes whole digit groups
 _CANDIDATE = re.compile(
-    r"(?<![\w+])(?:\+\d|00\d|\(\d)(?:[ \-./]{0,2}(?:\(0\))?[()]?\d){6,16}(?!\w)"
-    r"|(?<![\w+\-./])\d(?:[ \-./]{0,2}\(?\d\)?){6,14}(?![\w]|[\-./]\d)"
+    rf"(?<![\w+#])(?:\+\d|00\d|\(\d)(?:{_SEP}(?:\(0\){_SEP})?[()]?\d){{6,16}}{_END}"
+    rf"|(?<![\w+\-./#])(?<!\d )\d(?:{_SEP}\(?\d\)?){{6,14}}{_END}"
 )
 _DATE = re.compile(r"\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4}|\d{1,2}:\d{2}")
 _TRAILING_GROUP = re.compile(r"[ \-./]+\(?\d+\)?$")
@@ -27,6 +30,22 @@ def phone_region(region: str | None) -> str | None:
     return REGION_ALIASES.get(region, region)
 
 
+@cache
+def trunk_prefix(region: str) -> str | None:
+    """The national (trunk) prefix a region's numbers start with when dialled at home."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    return metadata.national_prefix if metadata is not None else None
+
+
+def _lacks_trunk_prefix(candidate: str, region: str | None) -> bool:
+    """A national-format candidate that does not start with its region's trunk prefix
+    (``0`` in DE, FR, NL, ...): an order number, not a phone number."""
+    if region is None or candidate.startswith(("+", "00")):
+        return False
+    prefix = trunk_prefix(region)
+    return bool(prefix) and not candidate.lstrip("(").startswith(prefix)
+
+
 def parse_phone(candidate: str, region: str | None) -> phonenumbers.PhoneNumber | None:
     """Parse ``candidate`` as international (``+``/``00``) or national in ``region``."""
     text = "+" + candidate[2:] if candidate.startswith("00") else candidate
@@ -38,6 +57,7 @@ def parse_phone(candidate: str, region: str | None) -> phonenumbers.PhoneNumber 
         return None
 
 
+@lru_cache(maxsize=8192)
 def is_real_phone(candidate: str, region: str | None) -> bool:
     """Valid by the numbering plan and outside the blocks reserved for fiction."""
     number = parse_phone(candidate, region)
@@ -80,7 +100,7 @@ class PhoneDetector(BaseDetector):
         spans = []
         for match in _CANDIDATE.finditer(text):
             candidate = match.group()
-            if _DATE.search(candidate):
+            if _DATE.search(candidate) or _lacks_trunk_prefix(candidate, region):
                 continue
             valid = _valid_prefix(candidate, region)
             if valid is not None:
