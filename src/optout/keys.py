@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import unicodedata
 
@@ -35,7 +34,7 @@ class Pseudonymizer:
 
     def key(self, namespace: str, value: str) -> str:
         message = namespace.encode() + b"\0" + value.encode()
-        return hmac.new(self._secret, message, hashlib.sha256).hexdigest()
+        return hmac.digest(self._secret, message, "sha256").hex()
 
     def author(self, account_id: str) -> str:
         return self.key(self.AUTHOR, account_id)

@@ -241,11 +241,31 @@ class ShapeOutput:
 def rows_digest(batch: pa.RecordBatch) -> int:
     """Sum (mod 2**256) of the SHA-256 of every row: equal for equal sets of rows, any order."""
     total = 0
-    columns = [batch.column(name).to_pylist() for name in OUTPUT_SCHEMA.names]
-    for row in zip(*columns, strict=True):
-        digest = hashlib.sha256(repr(row).encode()).digest()
-        total = (total + int.from_bytes(digest, "big")) % DIGEST_MODULUS
-    return total
+    for row in _canonical_rows(batch).to_pylist():
+        total += int.from_bytes(hashlib.sha256(row.encode()).digest(), "big")
+    return total % DIGEST_MODULUS
+
+
+def _canonical_rows(batch: pa.RecordBatch) -> pa.Array:
+    """One string per row holding every output column, separated by a unit separator."""
+    parts = []
+    for name in OUTPUT_SCHEMA.names:
+        column = batch.column(name)
+        if pa.types.is_list(column.type):
+            column = pc.binary_join(_strings_of_items(column), "\x1e")
+        parts.append(pc.fill_null(pc.cast(column, pa.string()), "\x00"))
+    return pc.binary_join_element_wise(*parts, "\x1f")
+
+
+def _strings_of_items(column: pa.ListArray) -> pa.ListArray:
+    """A list column with each item as one string (a struct's fields joined)."""
+    values = column.values
+    if pa.types.is_struct(values.type):
+        fields = [
+            pc.fill_null(pc.struct_field(values, i), "") for i in range(values.type.num_fields)
+        ]
+        values = pc.binary_join_element_wise(*fields, "\x1d")
+    return pa.ListArray.from_arrays(column.offsets, pc.cast(values, pa.string()))
 
 
 def _count_values(values: pa.Array) -> Counter[str]:
