@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO := demo
+DEMO_ENV := OPTOUT_DATABASE_URL=sqlite:///$(DEMO)/registry.db
+DEMO_AS_OF := 2026-06-01T00:00:00Z
 
 .PHONY: demo test install lint lock benchmarks clean
 
@@ -17,12 +19,13 @@ install: $(STAMP)
 
 demo: install
 	rm -rf $(DEMO)
-	$(BIN)/optout sample $(DEMO)/export --accounts 300 --seed 7
+	$(BIN)/optout sample $(DEMO)/export --accounts 500 --seed 7
 	$(BIN)/optout export check $(DEMO)/export
-	OPTOUT_DATABASE_URL=sqlite:///$(DEMO)/registry.db $(BIN)/optout notices import $(DEMO)/export/notices.jsonl
-	OPTOUT_DATABASE_URL=sqlite:///$(DEMO)/registry.db $(BIN)/optout objections import $(DEMO)/export/objections.jsonl
-	OPTOUT_DATABASE_URL=sqlite:///$(DEMO)/registry.db $(BIN)/optout objections list
-	OPTOUT_DATABASE_URL=sqlite:///$(DEMO)/registry.db $(BIN)/optout audit verify
+	$(DEMO_ENV) $(BIN)/optout notices import $(DEMO)/export/notices.jsonl
+	$(DEMO_ENV) $(BIN)/optout objections import $(DEMO)/export/objections.jsonl
+	$(DEMO_ENV) $(BIN)/optout audit verify
+	$(DEMO_ENV) $(BIN)/optout build $(DEMO)/export --out $(DEMO)/dataset --as-of $(DEMO_AS_OF)
+	@echo "The report is at $(CURDIR)/$(DEMO)/dataset/report.html"
 
 test: install
 	$(BIN)/ruff check src tests benchmarks
