@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,3 +26,4 @@ class RawChunk:
     rows: np.ndarray
     failed: list[FailedRow] = field(default_factory=list)
     progress: int = 0  # bytes (JSON Lines) or rows (Parquet) of the file consumed so far
+    exact: Callable[[], RawChunk] | None = None  # the same rows parsed the exact way, if fast

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -176,6 +176,9 @@ class _TablePass:
     def process(self, chunk: RawChunk) -> pa.RecordBatch:
         """Check one chunk; record its errors; return its valid rows in the strict schema."""
         checked = check_columns(self.table, chunk.table)
+        if checked.problems and chunk.exact is not None:  # a fast parse may word reasons off
+            chunk = replace(chunk.exact(), progress=chunk.progress)
+            checked = check_columns(self.table, chunk.table)
         found = _Found(chunk.rows, checked.bad)
         found.problems = [(int(chunk.rows[i]), name, why) for i, name, why in checked.problems]
         for failure in chunk.failed:
