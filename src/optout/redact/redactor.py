@@ -20,7 +20,7 @@ from optout.redact.detectors import (
     ProfileUrlDetector,
 )
 from optout.redact.detectors.directory import DirectoryNameDetector, PersonMatch
-from optout.redact.detectors.numbers import might_hold_number
+from optout.redact.detectors.numbers import MIN_DIGITS, digit_count, has_digit_run
 from optout.redact.fold import fold
 from optout.redact.names import PersonSurrogate, choose_surrogate
 from optout.redact.people import PeopleDirectory
@@ -110,19 +110,25 @@ class Redactor:
     def redact(self, text: str, lang: str | None = None, region: str | None = None
                ) -> RedactedText:
         """Redact one text written in ``lang`` by a writer living in ``region``."""
-        names = self._ready()
-        people = names.find_folded(*fold(text))
-        spans = self._find_structured(text, region)
-        if not people and not spans:
+        found = self._find(text, region)
+        if found is None:
             return RedactedText(text)
-        return self._apply(text, people, spans, region)
+        return self._apply(text, found[0], found[1], region)
+
+    def _find(self, text: str, region: str | None
+              ) -> tuple[list[PersonMatch], list[Span]] | None:
+        """People and structured spans in ``text``, or None when there is nothing."""
+        people = self._ready().find_folded(*fold(text))
+        spans = self._find_structured(text, region)
+        return (people, spans) if people or spans else None
 
     def _find_structured(self, text: str, region: str | None) -> list[Span]:
+        digits = digit_count(text)  # counted once for every detector's ``min_digits``
         spans: list[Span] = []
         for detector in self._detectors:
-            if detector.might_contain(text):
+            if digits >= detector.min_digits and detector.might_contain(text):
                 spans += detector.find(text, region)
-        if self._numeric and might_hold_number(text):
+        if digits >= MIN_DIGITS and self._numeric and has_digit_run(text):
             for detector in self._numeric:
                 spans += detector.find(text, region)
         return spans
@@ -194,14 +200,21 @@ class Redactor:
         out_keys: list[list[str]] = []
         out_flags: list[bool] = []
         counts: dict[str, int] = {}
-        rows = zip(_pylist(texts), _pylist(langs), _pylist(regions), strict=True)
-        for text, lang, region in rows:
+        if len(langs) != len(texts):  # lang is not used yet: surrogates follow the person
+            raise ValueError("texts and langs differ in length")
+        for text, region in zip(_pylist(texts), _pylist(regions), strict=True):
             if text is None:
                 out_texts.append(None)
                 out_keys.append([])
                 out_flags.append(False)
                 continue
-            result = self.redact(text, lang, region)
+            found = self._find(text, region)
+            if found is None:
+                out_texts.append(text)
+                out_keys.append([])
+                out_flags.append(False)
+                continue
+            result = self._apply(text, found[0], found[1], region)
             out_texts.append(result.text)
             out_keys.append(result.person_keys)
             out_flags.append(result.mentions_objector)
