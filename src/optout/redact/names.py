@@ -67,9 +67,13 @@ def language_of_country(country: str | None) -> str:
     return COUNTRY_LANGUAGE.get((country or "").upper(), DEFAULT_LANGUAGE)
 
 
-def _ascii_handle(name: str) -> str:
-    folded = fold_pattern(name).replace(" ", "_")
-    return folded.encode("ascii", "ignore").decode()
+@cache
+def _folded(word: str) -> str:
+    return fold_pattern(word)
+
+
+def _ascii_handle(folded_name: str) -> str:
+    return folded_name.replace(" ", "_").encode("ascii", "ignore").decode()
 
 
 def choose_surrogate(
@@ -80,10 +84,11 @@ def choose_surrogate(
     for digest in islice(digests, _MAX_TRIES):
         first = names.first[digest % len(names.first)]
         last = names.last[(digest // len(names.first)) % len(names.last)]
-        name = f"{first} {last}"
-        handle = _ascii_handle(name)
-        if fold_pattern(name) in blocked:
+        folded = f"{_folded(first)} {_folded(last)}"
+        if folded in blocked:
             continue
+        name = f"{first} {last}"
+        handle = _ascii_handle(folded)
         if handle in blocked:
             handle = f"{handle}{digest % 97}"
         if handle not in blocked:

@@ -8,7 +8,8 @@ import re
 from optout.redact.spans import BaseDetector, Span
 from optout.redact.synthetic import is_surrogate
 
-_IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?!\w|\.\d)")
+# a leading character class (not a look-behind) lets the regex engine skip to the digits
+_IPV4 = re.compile(r"\d(?<![\w.]\d)\d{0,2}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?!\w|\.\d)")
 _IPV6 = re.compile(r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
 _HEX_DIGIT = re.compile(r"\d")
 
