@@ -98,3 +98,33 @@ def test_directory_accepts_record_batches(pseudonymizer: Pseudonymizer) -> None:
                              "display_name": ["Eva Xu"], "country": ["SE"]})
     directory = PeopleDirectory.build([batch], set(), [], [], pseudonymizer)
     assert len(directory) == 1 and directory.langs == ("sv",)
+
+
+def test_redactor_works_in_a_worker_process(redactor: Redactor) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    text = "Marie Curie wrote to ana@example.org"
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        remote = pool.submit(_redact_in_worker, redactor, text).result()
+    assert remote == redactor.redact(text, None, None).text
+
+
+def _redact_in_worker(redactor: Redactor, text: str) -> str:
+    return redactor.redact(text, None, None).text
+
+
+def test_surrogate_names_avoid_every_directory_name(pseudonymizer: Pseudonymizer) -> None:
+    from optout.redact.names import name_list
+
+    names = name_list("de")
+    crowd = [f"{first} {last}" for first in names.first[:40] for last in names.last[:40]]
+    accounts = pa.table({"account_id": [f"c{i}" for i in range(len(crowd))],
+                         "username": [f"user_{i}" for i in range(len(crowd))],
+                         "display_name": crowd, "country": ["DE"] * len(crowd)})
+    directory = PeopleDirectory.build(accounts, set(), [], [], pseudonymizer)
+    redactor = Redactor(directory, RedactionConfig(PII_LABELS), pseudonymizer)
+    blocked = {fold_pattern(name) for name in crowd}
+    for index in range(200):
+        surrogate = redactor.person_surrogate(index)
+        assert fold_pattern(surrogate.name) not in blocked
+        assert surrogate.handle not in directory.blocked
