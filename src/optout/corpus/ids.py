@@ -12,13 +12,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 DUCKDB_MEMORY_LIMIT = "256MB"
+DUCKDB_THREADS = 1  # the build's workers use the other core
+HASHER_MEMORY_LIMIT = "64MB"
 
 
 class Hasher:
     """64-bit hashes of strings, computed by DuckDB over Arrow data."""
 
     def __init__(self) -> None:
-        self._con = duckdb.connect(":memory:", config={"threads": 1})
+        config = {"threads": 1, "memory_limit": HASHER_MEMORY_LIMIT}
+        self._con = duckdb.connect(":memory:", config=config)
 
     def __call__(self, values: pa.Array) -> np.ndarray:
         frame = pa.table({"v": values.cast(pa.string())})  # noqa: F841 (read by DuckDB)
@@ -124,6 +127,7 @@ def _spilling_query(query: str, params: list[str]) -> pa.Array:
 def _spilling_connection(tmp: Path) -> duckdb.DuckDBPyConnection:
     config = {
         "memory_limit": DUCKDB_MEMORY_LIMIT,
+        "threads": DUCKDB_THREADS,
         "temp_directory": str(tmp / "spill"),
         "preserve_insertion_order": False,
     }
