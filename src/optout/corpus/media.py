@@ -13,8 +13,11 @@ WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:")
 class MediaChecker:
     """Checks the media list of content rows against the export directory on disk."""
 
+    MAX_CACHED = 100_000
+
     def __init__(self, export_dir: Path) -> None:
         self.root = os.path.realpath(export_dir)
+        self._verdicts: dict[str, str | None] = {}
 
     def problems(self, media: list[Any] | None) -> list[tuple[str, str]]:
         """(field, reason) for each bad entry of one row's media list."""
@@ -33,7 +36,14 @@ class MediaChecker:
         return found
 
     def path_problem(self, path: str) -> str | None:
-        """Why a media path is unacceptable, or None."""
+        """Why a media path is unacceptable, or None (remembered: images are often shared)."""
+        if path not in self._verdicts:
+            if len(self._verdicts) >= self.MAX_CACHED:
+                self._verdicts.clear()
+            self._verdicts[path] = self._check_path(path)
+        return self._verdicts[path]
+
+    def _check_path(self, path: str) -> str | None:
         if path.startswith(("/", "\\")) or WINDOWS_DRIVE.match(path):
             return "is absolute; media paths are relative to the export directory"
         if "\\" in path:
