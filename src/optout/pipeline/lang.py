@@ -8,6 +8,7 @@ guess is ``None`` and callers fall back on the author's country.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 STOPWORDS: dict[str, frozenset[str]] = {
     lang: frozenset(words.split())
@@ -40,7 +41,7 @@ _SHARED = {
     for word in words
     if sum(word in other for other in STOPWORDS.values()) > 1
 }
-_DISTINCT = {lang: words - _SHARED for lang, words in STOPWORDS.items()}
+_LANGUAGE_OF = {word: lang for lang, words in STOPWORDS.items() for word in words - _SHARED}
 _WORD = re.compile(r"[^\W\d_]+")
 
 COUNTRY_LANGUAGE = {
@@ -54,16 +55,12 @@ def guess_language(text: str | None) -> str | None:
     """Return the ISO 639-1 code of the text's language, or ``None`` when unsure."""
     if not text:
         return None
-    scores = dict.fromkeys(_DISTINCT, 0)
-    for word in _WORD.findall(text.lower()):
-        for lang, words in _DISTINCT.items():
-            if word in words:
-                scores[lang] += 1
-    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-    (best, top), (_, second) = ranked[0], ranked[1]
-    if top >= 2 and top > second:
-        return best
-    return None
+    scores = Counter(_LANGUAGE_OF.get(word) for word in _WORD.findall(text.lower()))
+    del scores[None]
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:2]
+    if not ranked or ranked[0][1] < 2 or (len(ranked) == 2 and ranked[1][1] == ranked[0][1]):
+        return None
+    return ranked[0][0]
 
 
 def country_language(country: str | None) -> str | None:
