@@ -10,7 +10,7 @@ import typer
 from typer.testing import CliRunner
 
 from optout.cli import audit, objections
-from optout.registry import ObjectionRow, import_objections, open_registry
+from optout.registry import open_registry, submit_objection
 
 app = typer.Typer()
 app.add_typer(audit.app, name="audit")
@@ -22,8 +22,8 @@ def url(database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """A registry with five audit entries, that the CLI opens through OPTOUT_DATABASE_URL."""
     monkeypatch.setenv("OPTOUT_DATABASE_URL", database_url)
     with open_registry(database_url) as registry, registry.session() as session:
-        rows = [ObjectionRow(email=f"p{i}@example.org", account_id=None) for i in range(5)]
-        import_objections(session, rows)
+        for i in range(5):
+            submit_objection(session, email=f"p{i}@example.org")
     return database_url
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import UTC, datetime
 
@@ -43,12 +44,21 @@ def actions(registry: Registry) -> list[str]:
 
 def test_every_change_is_one_entry_and_the_chain_verifies(registry: Registry) -> None:
     seed(registry)
-    assert actions(registry) == ["objection.imported"] * 3 + [
-        "objection.confirmed", "objection.withdrawn", "notices.imported",
+    assert actions(registry) == [
+        "objections.imported", "objection.confirmed", "objection.withdrawn", "notices.imported",
     ]  # fmt: skip
     with registry.read_session() as session:
         report = verify_chain(session)
-    assert report.ok and report.entries == 6 and report.head_seq == 6
+    assert report.ok and report.entries == 4 and report.head_seq == 4
+
+
+def test_an_import_batch_entry_lists_each_objection_by_pseudonym(registry: Registry) -> None:
+    seed(registry)
+    with registry.engine.connect() as conn:
+        details = conn.execute(sa.text("SELECT details FROM audit_log WHERE seq = 1")).scalar()
+    changes = (json.loads(details) if isinstance(details, str) else details)["changes"]
+    subjects = {change[2] for change in changes}
+    assert subjects == {"email:" + registry.pseudonymizer.email(e) for e in EMAILS}
 
 
 def test_reimports_append_nothing(registry: Registry) -> None:

@@ -58,6 +58,7 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
         "foreign_keys=ON",
         "synchronous=FULL",
         f"busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
+        "cache_size=-131072",  # 128 MiB: bulk imports update indexes on random keys
     ):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()

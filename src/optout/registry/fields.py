@@ -9,7 +9,6 @@ from typing import Any
 from optout.keys import normalize_email
 
 EMAIL_SYNTAX = re.compile(r"^[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+$")
-COUNTRY_SYNTAX = re.compile(r"^[A-Z]{2}$")
 
 
 class FieldProblem(ValueError):
@@ -54,7 +53,7 @@ def country_field(record: dict[str, Any], field: str = "country") -> str | None:
     if value is None:
         return None
     value = value.upper()
-    if not COUNTRY_SYNTAX.match(value):
+    if len(value) != 2 or not (value.isascii() and value.isalpha()):
         raise FieldProblem(field, "must be an ISO 3166-1 alpha-2 code")
     return value
 

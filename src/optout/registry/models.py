@@ -67,8 +67,6 @@ class Objection(Base):
             sqlite_where=sa.text("email_normalized IS NULL"),
             postgresql_where=sa.text("email_normalized IS NULL"),
         ),
-        sa.Index("ix_objections_account_id", "account_id"),
-        sa.Index("ix_objections_status_seq", "status", "confirm_seq"),
         sa.CheckConstraint(
             "email_normalized IS NOT NULL OR account_id IS NOT NULL", name="ck_objections_identity"
         ),
@@ -127,13 +125,15 @@ class AuditEntry(Base):
 
     __tablename__ = "audit_log"
 
-    seq: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(
+        sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=False
+    )
     ts: Mapped[datetime]
     action: Mapped[str] = mapped_column(sa.String(64))
     subject: Mapped[str] = mapped_column(sa.String(128))
     details: Mapped[dict[str, Any]]
     prev_hash: Mapped[str] = mapped_column(sa.String(64))
-    hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    hash: Mapped[str] = mapped_column(sa.String(64))
 
 
 class AuditHead(Base):

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from optout.errors import InputError, RowError
 from optout.registry import audit
+from optout.registry.bulk import bulk_insert
 from optout.registry.fields import FieldProblem, required_text, timestamp_field
 from optout.registry.files import read_records
 from optout.registry.models import NOTICE_CHANNELS, Notice
@@ -86,7 +87,7 @@ def import_notices(
     while chunk := list(islice(rows, CHUNK_SIZE)):
         fresh = _unknown(session, chunk)
         if fresh:
-            session.execute(sa.insert(Notice), [_values(row, now) for row in fresh])
+            bulk_insert(session, Notice.__table__, [_values(row, now) for row in fresh])
         counts["imported"] += len(fresh)
         counts["unchanged"] += len(chunk) - len(fresh)
         if progress is not None:

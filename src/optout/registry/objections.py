@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
+import secrets
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 from optout.errors import InputError, RowError
 from optout.keys import normalize_email
 from optout.registry import audit
+from optout.registry.bulk import bulk_insert
 from optout.registry.db import pseudonymizer_of
 from optout.registry.fields import (
     FieldProblem,
@@ -48,8 +50,7 @@ class ObjectionWithdrawn(InputError):
     """The objection was withdrawn and cannot be confirmed (a new submission reopens it)."""
 
 
-@dataclass(frozen=True, slots=True)
-class ObjectionRow:
+class ObjectionRow(NamedTuple):
     """One validated objection to import or submit."""
 
     email: str | None
@@ -188,18 +189,20 @@ def _import_chunk(
     source: str,
     now: datetime,
     result: ImportResult,
+    batch: bool = True,
 ) -> list[str]:
     """Merge a chunk into the registry; returns the objection id of each row, in order."""
-    known = _existing_states(session, chunk)
+    keys = [row.key for row in chunk]
+    known = _existing_states(session, keys)
     plan = _Plan()
-    for row in chunk:
-        state = known.get(row.key)
+    for row, key in zip(chunk, keys, strict=True):
+        state = known.get(key)
         new_state, action = _merge(state, row, source, now)
         plan.ids.append(new_state["id"])
         if action is None:
             result.unchanged += 1
             continue
-        known[row.key] = new_state
+        known[key] = new_state
         if state is None or new_state["id"] in plan.inserts:
             plan.inserts[new_state["id"]] = new_state
             result.imported += state is None
@@ -208,15 +211,15 @@ def _import_chunk(
             plan.updates[new_state["id"]] = new_state
             result.updated += 1
         plan.events.append((action, new_state["id"], new_state))
-    _apply(session, plan)
+    _apply(session, plan, batch)
     return plan.ids
 
 
 def _existing_states(
-    session: Session, chunk: Sequence[ObjectionRow]
+    session: Session, keys: Sequence[tuple[str, str]]
 ) -> dict[tuple[str, str], dict[str, Any]]:
-    emails = {row.key[1] for row in chunk if row.key[0] == "email"}
-    accounts = {row.key[1] for row in chunk if row.key[0] == "account"}
+    emails = {value for kind, value in keys if kind == "email"}
+    accounts = {value for kind, value in keys if kind == "account"}
     columns = [getattr(Objection, name) for name in STATE_COLUMNS]
     found: dict[tuple[str, str], dict[str, Any]] = {}
     if emails:
@@ -256,9 +259,9 @@ def _merge(
 def _new_state(row: ObjectionRow, source: str, now: datetime) -> dict[str, Any]:
     confirmed = row.confirmed_at is not None
     return {
-        "id": uuid.uuid4().hex,
+        "id": new_objection_id(),
         "email": row.email,
-        "email_normalized": row.email_normalized,
+        "email_normalized": normalize_email(row.email) if row.email else None,
         "account_id": row.account_id,
         "country": row.country,
         "reason": row.reason,
@@ -272,6 +275,11 @@ def _new_state(row: ObjectionRow, source: str, now: datetime) -> dict[str, Any]:
         "source": source,
         "updated_at": now,
     }
+
+
+def new_objection_id() -> str:
+    """32 hex digits: milliseconds since the epoch, then 80 random bits (index-friendly)."""
+    return f"{time.time_ns() // 1_000_000:012x}{secrets.token_hex(10)}"
 
 
 def _reopen(
@@ -305,7 +313,7 @@ def _is_identity(state: dict[str, Any], name: str) -> bool:
     return name == "account_id" and state["email_normalized"] is None
 
 
-def _apply(session: Session, plan: _Plan) -> None:
+def _apply(session: Session, plan: _Plan, batch: bool) -> None:
     """Give confirmation seqs in order, write the rows, append the audit entries."""
     wanting = [
         state for _action, _id, state in plan.events
@@ -314,15 +322,37 @@ def _apply(session: Session, plan: _Plan) -> None:
     for state, seq in zip(wanting, next_confirm_seqs(session, len(wanting)), strict=True):
         state["confirm_seq"] = seq
     if plan.inserts:
-        session.execute(sa.insert(Objection), list(plan.inserts.values()))
+        bulk_insert(session, OBJECTIONS, list(plan.inserts.values()))
     if plan.updates:
-        session.execute(sa.update(Objection), list(plan.updates.values()))
+        session.execute(_UPDATE_BY_ID, [_update_params(s) for s in plan.updates.values()])
     pseudonymizer = pseudonymizer_of(session)
-    audit.append_many(
-        session,
-        [audit.AuditEvent(action, _subject(pseudonymizer, state), _details(state))
-         for action, _id, state in plan.events],
-    )  # fmt: skip
+    events = [(action, _subject(pseudonymizer, state), state) for action, _id, state in plan.events]
+    if batch and len(events) > 1:
+        audit.append(session, "objections.imported", "objections", _batch_details(events))
+    else:
+        audit.append_many(
+            session, [audit.AuditEvent(a, subject, _details(s)) for a, subject, s in events]
+        )
+
+
+def _batch_details(events: list[tuple[str, str, dict[str, Any]]]) -> dict[str, Any]:
+    """One entry for a chunk of an import: per change its action, id, subject, status, seq."""
+    changes = [[action, s["id"], subject, s["status"], s["confirm_seq"]]
+               for action, subject, s in events]  # fmt: skip
+    return {"fields": ["action", "objection_id", "subject", "status", "confirm_seq"],
+            "changes": changes}  # fmt: skip
+
+
+OBJECTIONS: sa.Table = Objection.__table__  # type: ignore[assignment]
+_UPDATE_BY_ID = (
+    OBJECTIONS.update()
+    .where(OBJECTIONS.c.id == sa.bindparam("b_id"))
+    .values({name: sa.bindparam(name) for name in (*STATE_COLUMNS[1:], "updated_at")})
+)
+
+
+def _update_params(state: dict[str, Any]) -> dict[str, Any]:
+    return {**{k: v for k, v in state.items() if k != "id"}, "b_id": state["id"]}
 
 
 def _subject(pseudonymizer: Any, state: dict[str, Any]) -> str:
@@ -394,9 +424,9 @@ def submit_objection(
     now = now or datetime.now(UTC)
     record = {"email": email, "account_id": account_id, "country": country, "reason": reason,
               "names": list(names), "handles": list(handles)}  # fmt: skip
-    row = replace(parse_objection(record), submitted_at=now)
+    row = parse_objection(record)._replace(submitted_at=now)
     lock_registry(session)
-    [objection_id] = _import_chunk(session, [row], source, now, ImportResult())
+    [objection_id] = _import_chunk(session, [row], source, now, ImportResult(), batch=False)
     return get_objection(session, objection_id)
 
 

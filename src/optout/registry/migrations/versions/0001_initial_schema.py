@@ -21,7 +21,12 @@ def upgrade() -> None:
     )
     op.create_table(
         "audit_log",
-        sa.Column("seq", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column(
+            "seq",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=False,
+            nullable=False,
+        ),
         sa.Column("ts", sa.DateTime(timezone=True), nullable=False),
         sa.Column("action", sa.String(length=64), nullable=False),
         sa.Column("subject", sa.String(length=128), nullable=False),
@@ -29,7 +34,6 @@ def upgrade() -> None:
         sa.Column("prev_hash", sa.String(length=64), nullable=False),
         sa.Column("hash", sa.String(length=64), nullable=False),
         sa.PrimaryKeyConstraint("seq"),
-        sa.UniqueConstraint("hash"),
     )
     op.create_table(
         "datasets",
@@ -81,10 +85,6 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("confirm_seq"),
-    )
-    op.create_index("ix_objections_account_id", "objections", ["account_id"], unique=False)
-    op.create_index(
-        "ix_objections_status_seq", "objections", ["status", "confirm_seq"], unique=False
     )
     op.create_index(
         "ux_objections_account",
@@ -175,8 +175,6 @@ def downgrade() -> None:
         sqlite_where=sa.text("email_normalized IS NULL"),
         postgresql_where=sa.text("email_normalized IS NULL"),
     )
-    op.drop_index("ix_objections_status_seq", table_name="objections")
-    op.drop_index("ix_objections_account_id", table_name="objections")
     op.drop_table("objections")
     op.drop_table("notices")
     op.drop_table("datasets")
