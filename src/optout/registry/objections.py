@@ -240,7 +240,8 @@ def _merge(
 ) -> tuple[dict[str, Any], str | None]:
     """The objection after ``row``, and the audit action (None: nothing changes)."""
     if state is None:
-        return _new_state(row, source, now), "objection.imported"
+        action = "objection.imported" if source == "import" else "objection.submitted"
+        return _new_state(row, source, now), action
     if state["status"] == "withdrawn":
         return _reopen(state, row, now)
     changed = _changed_fields(state, row)
