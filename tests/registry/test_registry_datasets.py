@@ -19,10 +19,12 @@ from optout.registry import (
 def test_versions_holdings_and_models(registry: Registry) -> None:
     at = datetime(2026, 5, 1, tzinfo=UTC)
     with registry.session() as session:
-        v1 = record_dataset_version(session, path="/data/ds", version=0, as_of=at, watermark=3,
-                                    rows_out=10, manifest_sha256="a" * 64)  # fmt: skip
-        v2 = record_dataset_version(session, path="/data/ds", version=1, as_of=at, watermark=4,
-                                    rows_out=9, manifest_sha256="b" * 64)  # fmt: skip
+        v1 = record_dataset_version(session, path="/data/ds", table_id="t-1", version=0,
+                                    as_of=at, watermark=3, rows_out=10,
+                                    manifest_sha256="a" * 64)  # fmt: skip
+        v2 = record_dataset_version(session, path="/data/ds", table_id="t-1", version=1,
+                                    as_of=at, watermark=4, rows_out=9,
+                                    manifest_sha256="b" * 64)  # fmt: skip
         assert record_holdings(session, v1.id, ["k1", "k2", "k2"], ["e1"]) == 3
         record_holdings(session, v2.id, ["k2"], [])
         record_model(session, name="m", version="1", dataset_version_id=v2.id)
@@ -36,3 +38,15 @@ def test_versions_holdings_and_models(registry: Registry) -> None:
         ]  # fmt: skip
         assert versions[0].as_of == at
         assert verify_chain(session).entries == 4
+
+
+def test_a_directory_built_anew_is_a_new_dataset(registry: Registry) -> None:
+    at = datetime(2026, 5, 1, tzinfo=UTC)
+    with registry.session() as session:
+        first = record_dataset_version(session, path="/data/ds", table_id="t-1", version=0,
+                                       as_of=at, watermark=1, rows_out=1,
+                                       manifest_sha256="a" * 64)  # fmt: skip
+        again = record_dataset_version(session, path="/data/ds", table_id="t-2", version=0,
+                                       as_of=at, watermark=1, rows_out=1,
+                                       manifest_sha256="b" * 64)  # fmt: skip
+        assert first.dataset_id != again.dataset_id

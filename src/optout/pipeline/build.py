@@ -46,6 +46,7 @@ from optout.pipeline.writer import (
     bucket_count,
     commit_snapshot,
     remove_orphan_files,
+    table_id,
 )
 from optout.policy import PII_TYPES, Policy
 from optout.redact import PeopleDirectory, RedactionConfig, Redactor
@@ -171,6 +172,8 @@ def build_dataset(
     manifest = make_manifest(
         request, policy, as_of, objectors.watermark, version, buckets, files, totals, invalid
     )
+    manifest["steps"] = step_summary(steps, totals)
+    manifest["table_id"] = table_id(data_dir)
     manifest_path = write_manifest(request.out_dir, manifest)
     write_report(request.out_dir, manifest)
     _record_version(registry, request.out_dir, manifest, manifest_path, facts, totals)
@@ -283,6 +286,19 @@ def make_manifest(
     }
 
 
+def step_summary(steps: list[Step], totals: BuildTotals) -> list[dict[str, Any]]:
+    """Rows in and out and CPU seconds of each step, summed over every batch."""
+    return [
+        {
+            "name": step.name,
+            "rows_in": int(totals.counters.get(f"step_rows_in:{step.name}", 0)),
+            "rows_out": int(totals.counters.get(f"step_rows_out:{step.name}", 0)),
+            "seconds": round(totals.counters.get(f"step_seconds:{step.name}", 0.0), 3),
+        }
+        for step in steps
+    ]
+
+
 def _record_version(
     registry: Registry,
     out_dir: Path,
@@ -300,6 +316,7 @@ def _record_version(
         version = registry_datasets.record_dataset_version(
             session,
             path=str(out_dir.resolve()),
+            table_id=manifest["table_id"],
             version=manifest["version"],
             as_of=datetime.fromisoformat(manifest["as_of"]),
             watermark=manifest["watermark"],

@@ -8,6 +8,7 @@ from any number of workers). Steps hold only picklable state.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -49,13 +50,14 @@ class StepResult:
     counters: Counter[str] = field(default_factory=Counter)
 
     def then(self, step: Step) -> StepResult:
-        """Run ``step`` on this result's batch and merge what it reports."""
+        """Run ``step`` on this result's batch and merge what it reports (and its cost)."""
+        started = time.perf_counter()
         result = step(self.batch)
-        return StepResult(
-            result.batch,
-            self.excluded + result.excluded,
-            self.counters + result.counters,
-        )
+        counters = self.counters + result.counters
+        counters[f"step_seconds:{step.name}"] += time.perf_counter() - started
+        counters[f"step_rows_in:{step.name}"] += self.batch.num_rows
+        counters[f"step_rows_out:{step.name}"] += result.batch.num_rows
+        return StepResult(result.batch, self.excluded + result.excluded, counters)
 
 
 class Step(Protocol):

@@ -188,6 +188,11 @@ def commit_snapshot(data_dir: Path, files: Iterable[DataFile]) -> int:
     return DeltaTable(str(data_dir)).version()
 
 
+def table_id(data_dir: Path) -> str:
+    """The Delta table's id: it changes when a directory is deleted and built anew."""
+    return str(DeltaTable(str(data_dir)).metadata().id)
+
+
 def file_checksums(data_dir: Path) -> dict[str, str]:
     """SHA-256 of every data file of the current version, keyed by path relative to data/."""
     table = DeltaTable(str(data_dir))

@@ -16,11 +16,14 @@ from optout.registry.objections import lock_registry
 HOLDINGS_CHUNK = 10_000
 
 
-def get_or_create_dataset(session: Session, path: str, now: datetime | None = None) -> Dataset:
-    """The dataset at ``path`` (an absolute directory path), created on first use."""
-    dataset = session.execute(sa.select(Dataset).where(Dataset.path == path)).scalar_one_or_none()
+def get_or_create_dataset(
+    session: Session, path: str, table_id: str, now: datetime | None = None
+) -> Dataset:
+    """The dataset whose Delta table ``table_id`` lives at ``path``, created on first use."""
+    query = sa.select(Dataset).where(Dataset.path == path, Dataset.table_id == table_id)
+    dataset = session.execute(query).scalar_one_or_none()
     if dataset is None:
-        dataset = Dataset(path=path, created_at=now or datetime.now(UTC))
+        dataset = Dataset(path=path, table_id=table_id, created_at=now or datetime.now(UTC))
         session.add(dataset)
         session.flush()
     return dataset
@@ -30,6 +33,7 @@ def record_dataset_version(
     session: Session,
     *,
     path: str,
+    table_id: str,
     version: int,
     as_of: datetime,
     watermark: int,
@@ -40,7 +44,7 @@ def record_dataset_version(
     """Record a built Delta version of the dataset at ``path`` (and audit it)."""
     lock_registry(session)
     built_at = built_at or datetime.now(UTC)
-    dataset = get_or_create_dataset(session, path, built_at)
+    dataset = get_or_create_dataset(session, path, table_id, built_at)
     row = DatasetVersion(
         dataset_id=dataset.id, version=version, built_at=built_at, as_of=as_of,
         watermark=watermark, rows_out=rows_out, manifest_sha256=manifest_sha256, status="built",
@@ -81,12 +85,12 @@ def versions_holding(session: Session, kind: str, keys: Iterable[str]) -> dict[i
 
 
 def dataset_versions(session: Session, path: str) -> list[DatasetVersion]:
-    """Every recorded version of the dataset at ``path``, oldest first."""
+    """Every recorded version of every table built at ``path``, oldest first."""
     query = (
         sa.select(DatasetVersion)
         .join(Dataset)
         .where(Dataset.path == path)
-        .order_by(DatasetVersion.version)
+        .order_by(DatasetVersion.built_at, DatasetVersion.version)
     )
     return list(session.execute(query).scalars())
 

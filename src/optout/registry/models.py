@@ -147,12 +147,17 @@ class AuditHead(Base):
 
 
 class Dataset(Base):
-    """A dataset directory that builds write versions into."""
+    """A dataset: a Delta table (by its id) in a directory that builds write versions into.
+
+    A directory deleted and built anew holds a new table, so it is a new dataset here.
+    """
 
     __tablename__ = "datasets"
+    __table_args__ = (sa.UniqueConstraint("path", "table_id", name="uq_datasets_path_table"),)
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
-    path: Mapped[str] = mapped_column(sa.String(4096), unique=True)
+    path: Mapped[str] = mapped_column(sa.String(4096))
+    table_id: Mapped[str] = mapped_column(sa.String(64))
     created_at: Mapped[datetime]
 
 

@@ -39,9 +39,10 @@ def upgrade() -> None:
         "datasets",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("path", sa.String(length=4096), nullable=False),
+        sa.Column("table_id", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("path"),
+        sa.UniqueConstraint("path", "table_id", name="uq_datasets_path_table"),
     )
     op.create_table(
         "notices",
