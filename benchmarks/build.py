@@ -1,0 +1,107 @@
+"""Benchmark: a full `optout build` on the sample, beside a plain pyarrow read+write.
+
+    .venv/bin/python benchmarks/build.py [--accounts 50000] [--small 5000] [--workdir DIR]
+
+Generates the sample (≥ 500,000 content rows at 50,000 accounts), imports its notices and
+objections into a fresh SQLite registry, then times in one run:
+
+- baseline: pyarrow reads content.jsonl and writes it as one zstd Parquet file;
+- build: `optout build` with all redaction on, every core (a subprocess, so its peak RSS is
+  measured on its own).
+
+It prints rows/s for both, their ratio, and the build's peak RSS at two corpus sizes (flat
+memory means the two peaks are close).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pyarrow.json as pj
+import pyarrow.parquet as pq
+
+AS_OF = "2026-06-01T00:00:00Z"
+OPTOUT = [sys.executable, "-m", "optout"]
+
+
+def run(args: list[str], env: dict[str, str]) -> dict:
+    done = subprocess.run([*OPTOUT, *args, "--json"], env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"optout {' '.join(args)} failed:\n{done.stderr[-2000:]}")
+    return json.loads(done.stdout)
+
+
+def make_sample(workdir: Path, accounts: int, env: dict[str, str]) -> Path:
+    export = workdir / f"sample-{accounts}"
+    if not (export / "content.jsonl").exists():
+        shutil.rmtree(export, ignore_errors=True)
+        run(["sample", str(export), "--accounts", str(accounts), "--seed", "1"], env)
+    return export
+
+
+def baseline(export: Path, workdir: Path) -> tuple[int, float]:
+    started = time.perf_counter()
+    table = pj.read_json(export / "content.jsonl")
+    pq.write_table(table, workdir / "baseline.parquet", compression="zstd", compression_level=3)
+    return table.num_rows, time.perf_counter() - started
+
+
+def timed_build(export: Path, workdir: Path, env: dict[str, str]) -> tuple[dict, float, float]:
+    registry = workdir / f"registry-{export.name}.db"
+    registry.unlink(missing_ok=True)
+    env = {**env, "OPTOUT_DATABASE_URL": f"sqlite:///{registry}"}
+    run(["notices", "import", str(export / "notices.jsonl")], env)
+    run(["objections", "import", str(export / "objections.jsonl")], env)
+    out = workdir / f"dataset-{export.name}"
+    shutil.rmtree(out, ignore_errors=True)
+    command = [*OPTOUT, "build", str(export), "--out", str(out), "--as-of", AS_OF, "--json"]
+    output = workdir / "build-output.json"
+    with output.open("w") as stdout:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, env=env, stdout=stdout, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"build failed with exit code {process.returncode}")
+    return json.loads(output.read_text()), seconds, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--accounts", type=int, default=50_000)
+    parser.add_argument("--small", type=int, default=5_000)
+    parser.add_argument("--workdir", type=Path, default=None)
+    args = parser.parse_args()
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="optout-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "OPTOUT_SECRET_KEY": "benchmark-secret-0123456789abcdef"}
+
+    small = make_sample(workdir, args.small, env)
+    large = make_sample(workdir, args.accounts, env)
+    rows, base_seconds = baseline(large, workdir)
+    _, _, small_peak = timed_build(small, workdir, env)
+    result, seconds, large_peak = timed_build(large, workdir, env)
+
+    build_rate = result["rows_in"] / seconds
+    base_rate = rows / base_seconds
+    print(f"content rows            {result['rows_in']:>12,}   (kept {result['rows_out']:,})")
+    print(f"pyarrow read+write      {base_rate:>12,.0f} rows/s   {base_seconds:6.1f} s")
+    print(f"optout build            {build_rate:>12,.0f} rows/s   {seconds:6.1f} s")
+    print(f"ratio build / baseline  {build_rate / base_rate:>12.2f}")
+    print(f"redactions              {sum(result['redactions'].values()):>12,}")
+    print(f"peak RSS, {args.small:,} accounts   {small_peak:>8,.0f} MB")
+    print(f"peak RSS, {args.accounts:,} accounts  {large_peak:>8,.0f} MB")
+    print(f"(work files in {workdir})")
+
+
+if __name__ == "__main__":
+    main()
