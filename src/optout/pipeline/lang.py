@@ -1,8 +1,8 @@
 """A cheap stopword-based language guess for short posts (a stand-in until real language ID).
 
-It knows the languages optout's name lists cover. A text is labelled only when at least two
-of its words are stopwords of one language and that language clearly leads; otherwise the
-guess is ``None`` and callers fall back on the author's country.
+It knows the languages optout's name lists cover. Each function word that belongs to one of
+them, and each letter only one of them writes, is a vote; a text is labelled when one
+language leads, otherwise the guess is ``None`` and callers fall back on the author's country.
 """
 
 from __future__ import annotations
@@ -14,25 +14,42 @@ STOPWORDS: dict[str, frozenset[str]] = {
     lang: frozenset(words.split())
     for lang, words in {
         "en": "the and is are was were to of in that this with for you it not have has "
-        "my your we they be at on from but what just so very our will would",
+        "my your we they be at on from but what just so very our will would me anyone "
+        "thanks great today yesterday about really love who when where there here",
         "de": "der die das und ist nicht ich ein eine mit den dem zu von auf für sich "
-        "auch wir ihr sie es im des war sind heute noch wie aber mein meine uns",
+        "auch wir ihr sie es im des war sind heute noch wie aber mein meine uns kann "
+        "mir jemand einen guten bin gerade etwas beim gewesen neues mehr dazu bald "
+        "grüße danke oder wenn dann schon sehr hier habe hat wird zum zur vom nach "
+        "bei über wieder immer alle kein keine gestern morgen",
         "fr": "le la les et est une des pas je du dans que qui pour sur avec il elle "
-        "nous vous ce cette mais sont au aux mon ma mes très était suis",
+        "nous vous ce cette mais sont au aux mon ma mes très était suis exactement "
+        "accord hier demain nouveau nouvelle merci bien tout tous aussi quand où "
+        "parce chez avoir fait",
         "es": "el la los las y es un una de que en por para con no se su al lo como "
-        "pero muy este esta hoy mi mis nos fue está son gracias",
+        "pero muy este esta hoy mi mis nos fue está son gracias verdad también "
+        "contó quién alguien hay cuando donde porque más ya todo todos bien ayer "
+        "mañana nuevo nueva",
         "it": "il lo la gli le e è un una di che per con non si del della sono ho "
-        "ma molto questo questa oggi mio mia nel alla grazie",
+        "ma molto questo questa oggi mio mia nel alla grazie anche ancora ieri "
+        "domani bello bella nuovo nuova tutti",
         "nl": "de het een en is van ik niet op te dat met voor zijn maar ook je we "
-        "wij er naar bij heel vandaag mijn onze was dit deze",
+        "wij er naar bij heel vandaag mijn onze was dit deze wel nog al leuk "
+        "bedankt gisteren morgen",
         "pl": "i w nie na się z że to jest do jak ale od po co za tak już mnie "
-        "bardzo dziś dzisiaj mój moja jestem był była dla",
+        "bardzo dziś dzisiaj mój moja jestem był była dla nowy projekt więcej "
+        "wkrótce wczoraj polecam ze mną są też tylko dziękuję",
         "pt": "o a os as e é um uma de que em para com não se do da dos das no na "
-        "mas muito este esta hoje meu minha foi são obrigado",
+        "mas muito este esta hoje meu minha foi são obrigado liguem foto quem "
+        "alinha num sábado já vem também ontem amanhã obrigada você está estou",
         "sv": "och att det är en ett i på som för med inte jag har av till den de "
-        "men om vi var mycket idag min mitt våra tack",
+        "men om vi var mycket idag min mitt våra tack så fint hälsningar från "
+        "också här där",
     }.items()
 }
+# Letters only one of these languages writes; each kind present counts as one word.
+LETTERS = {
+    "pl": "ąęłńśźż", "sv": "å", "de": "ßü", "es": "ñ¿¡", "pt": "ãõ", "fr": "èêœë", "it": "ò",
+}  # fmt: skip
 
 # Words that are stopwords in several languages say nothing about which one it is.
 _SHARED = {
@@ -55,10 +72,14 @@ def guess_language(text: str | None) -> str | None:
     """Return the ISO 639-1 code of the text's language, or ``None`` when unsure."""
     if not text:
         return None
-    scores = Counter(_LANGUAGE_OF.get(word) for word in _WORD.findall(text.lower()))
+    lowered = text.lower()
+    scores = Counter(_LANGUAGE_OF.get(word) for word in _WORD.findall(lowered))
     del scores[None]
-    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:2]
-    if not ranked or ranked[0][1] < 2 or (len(ranked) == 2 and ranked[1][1] == ranked[0][1]):
+    for lang, letters in LETTERS.items():
+        if any(letter in lowered for letter in letters):
+            scores[lang] += 1
+    ranked = scores.most_common(2)
+    if not ranked or (len(ranked) == 2 and ranked[1][1] == ranked[0][1]):
         return None
     return ranked[0][0]
 

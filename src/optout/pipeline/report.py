@@ -30,12 +30,17 @@ _environment = Environment(
 )
 
 
-def bars(counts: dict[str, int], labels: dict[str, str] | None = None) -> list[dict[str, Any]]:
+def bars(
+    counts: dict[str, int], labels: dict[str, str] | None = None, *, by_count: bool = True
+) -> list[dict[str, Any]]:
     """Rows for a horizontal bar chart: label, count, and width as a share of the largest."""
     top = max(counts.values(), default=0) or 1
+    items = list(counts.items())
+    if by_count:
+        items.sort(key=lambda item: (-item[1], item[0]))
     return [
         {"key": key, "label": (labels or {}).get(key, key), "count": n, "width": 100 * n / top}
-        for key, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        for key, n in items
     ]
 
 
@@ -44,7 +49,7 @@ def render_report(manifest: dict[str, Any]) -> str:
     counts = manifest["counts"]
     return template.render(
         manifest=manifest,
-        reasons=bars(manifest["excluded"], REASON_TEXT),
+        reasons=bars(manifest["excluded"], REASON_TEXT, by_count=False),
         redactions=bars(manifest["redactions"]),
         kinds=bars(counts["kind"]),
         langs=bars(counts["lang"]),
