@@ -55,3 +55,23 @@ def test_ignores_dates_prices_and_small_numbers(text: str) -> None:
 
 def test_fiction_ranges_are_not_flagged() -> None:
     assert found("ring 07700 900123 or +33 1 99 00 12 34", "GB") == []
+
+
+def test_fast_validity_equals_phonenumbers() -> None:
+    """``is_valid_number`` compiles each region's patterns once; results must not change."""
+    import random
+
+    import phonenumbers
+
+    from optout.redact.detectors.phone import is_valid_number
+
+    rng = random.Random(7)
+    for country_code in (1, 31, 33, 34, 39, 41, 43, 44, 45, 46, 48, 49, 351, 353, 358, 800):
+        for _ in range(400):
+            length = rng.randint(5, 13)
+            number = phonenumbers.PhoneNumber(
+                country_code=country_code,
+                national_number=rng.randrange(10 ** (length - 1), 10**length),
+                italian_leading_zero=rng.random() < 0.1,
+            )
+            assert is_valid_number(number) == phonenumbers.is_valid_number(number), number

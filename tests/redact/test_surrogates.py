@@ -77,6 +77,51 @@ def test_other_phone_surrogates_are_invalid(make: StructuredSurrogates, number: 
     assert is_surrogate("phone", surrogate, region)
 
 
+@pytest.mark.parametrize(
+    ("number", "region"),
+    [("+49 1512 5645531", "DE"), ("01512.3776684", "DE"), ("030 1234567", "DE"),
+     ("06.18502819", "NL"), ("+31 6 16376834", None), ("516-531-077", "PL"),
+     ("+34 615 61 34 26", "ES"), ("227446259", "PT"), ("+351 918 320 464", None),
+     ("0663 497396", "AT"), ("+46703423219", "SE"), ("070-123 45 67", "SE"),
+     ("0471 12 34 56", "BE"), ("085 144 5612", "IE"), ("021 803 47 18", "CH"),
+     ("+39-312-176-6585", "IT"), ("06 1234 5678", "IT"), ("+1-201-559-1923", "US"),
+     ("+45 20 12 34 56", None), ("+358 40 1234567", None)],
+)
+def test_phone_surrogates_are_invalid_by_the_numbering_plan(
+    make: StructuredSurrogates, number: str, region: str | None
+) -> None:
+    """Outside the fiction ranges a surrogate keeps prefix, separators and length, and its
+    national number starts with digits the plan does not allocate: invalid for phonenumbers."""
+    assert PhoneDetector().find(number, region), "the original must be a phone number"
+    surrogate = make("phone", number, region)
+    assert len(surrogate) == len(number) and surrogate != number
+    assert [c for c in surrogate if not c.isdigit()] == [c for c in number if not c.isdigit()]
+    text = "+" + surrogate[2:] if surrogate.startswith("00") else surrogate
+    parsed = phonenumbers.parse(text, None if text.startswith("+") else region)
+    assert not phonenumbers.is_valid_number(parsed)
+    assert is_surrogate("phone", surrogate, region)
+    assert PhoneDetector().find(f"Ruf an: {surrogate}, danke", region) == []
+    assert make("phone", number, region) == surrogate  # deterministic
+
+
+def test_dead_leads_are_unallocated() -> None:
+    """Every completion tried of a dead start is invalid (a wider sample than the search's)."""
+    import random
+
+    from optout.redact.surrogates import dead_leads
+
+    rng = random.Random(3)
+    for country_code, length in ((49, 11), (49, 10), (34, 9), (48, 9), (31, 9), (39, 10)):
+        leads = dead_leads(country_code, length)
+        assert leads
+        for lead in leads:
+            for _ in range(50):
+                national = int(lead + "".join(rng.choice("0123456789") for _ in range(length - 2)))
+                number = phonenumbers.PhoneNumber(country_code=country_code,
+                                                  national_number=national)
+                assert not phonenumbers.is_valid_number(number)
+
+
 @pytest.mark.parametrize("value", ["12345678Z", "RSSMRA85T10A562S", "811218-9876"])
 def test_national_id_surrogates_fail_validation(make: StructuredSurrogates, value: str) -> None:
     surrogate = make("national_id", value)

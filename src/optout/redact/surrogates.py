@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Callable, Iterator
+from functools import cache
 
 import phonenumbers
 from stdnum import luhn
 
 from optout.keys import Pseudonymizer
-from optout.redact.detectors.phone import is_real_phone, parse_phone, phone_region
+from optout.redact.detectors.phone import (
+    is_real_phone,
+    is_valid_number,
+    longest_real_prefix,
+    parse_phone,
+    phone_region,
+)
 from optout.redact.idrules import validates_as_any
 from optout.redact.synthetic import (
     FICTION_PHONE_PREFIXES,
@@ -88,8 +96,58 @@ def _fiction_phone(prefix: str, digest: int, national: bool) -> str:
     return phonenumbers.format_number(number, style.NATIONAL if national else style.INTERNATIONAL)
 
 
+_LEAD_SAMPLES = 24  # completions of a national-number start that must all be invalid
+_MAX_LEADS = 8
+
+
+@cache
+def dead_leads(country_code: int, length: int) -> tuple[str, ...]:
+    """Two-digit starts of a ``length``-digit national number of ``country_code`` that the
+    numbering plan does not allocate: each of a fixed sample of completions is invalid.
+
+    A surrogate built on one is still checked (:func:`phone_surrogate`); the sample only makes
+    that first check pass nearly always, instead of after ~18 random tries.
+    """
+    if length < 4:
+        return ()
+    rng = random.Random(f"dead-leads/{country_code}/{length}")  # the same on every run
+    rest = length - 2
+    leads: list[str] = []
+    for lead in range(10, 100):
+        completions = (int(f"{lead}{rng.randrange(10**rest):0{rest}d}")
+                       for _ in range(_LEAD_SAMPLES))
+        if not any(is_valid_number(phonenumbers.PhoneNumber(country_code=country_code,
+                                                            national_number=completion))
+                   for completion in completions):
+            leads.append(str(lead))
+            if len(leads) == _MAX_LEADS:
+                break
+    return tuple(leads)
+
+
+def _unallocated_phone(value: str, number: phonenumbers.PhoneNumber, digest: int) -> str | None:
+    """``value`` with its national significant number replaced by keyed digits behind a start
+    the numbering plan does not allocate; prefix, separators and length kept."""
+    national = phonenumbers.national_significant_number(number)
+    positions = [index for index, char in enumerate(value) if char in "0123456789"]
+    positions = positions[len(positions) - len(national):]  # the national number ends it
+    if len(positions) < len(national) or "".join(value[i] for i in positions) != national:
+        return None
+    leads = dead_leads(number.country_code, len(national))
+    if not leads:
+        return None
+    digest, pick = divmod(digest, len(leads))
+    rest = len(national) - 2
+    digits = leads[pick] + f"{digest % 10**rest:0{rest}d}"
+    out = list(value)
+    for index, digit in zip(positions, digits, strict=True):
+        out[index] = digit
+    return "".join(out)
+
+
 def phone_surrogate(value: str, digests: Iterator[int], region: str | None) -> str:
-    """A fiction-range number of the same country where one exists, else an invalid one."""
+    """A fiction-range number of the same country where one exists, else an invalid one:
+    the national number starts with digits the numbering plan does not allocate."""
     region = phone_region(region)
     number = parse_phone(value, region)
     country = phonenumbers.region_code_for_country_code(number.country_code) if number else None
@@ -98,6 +156,10 @@ def phone_surrogate(value: str, digests: Iterator[int], region: str | None) -> s
         digest = next(digests)
         national = not value.startswith(("+", "00"))
         return _fiction_phone(prefixes[digest % len(prefixes)], digest // 7, national)
+    if number is not None:
+        candidate = _unallocated_phone(value, number, next(digests))
+        if candidate is not None and longest_real_prefix(candidate, region) is None:
+            return candidate
     keep = len(value) - len(value.lstrip("+0")) + (3 if value.startswith(("+", "00")) else 0)
     for _, digest in zip(range(_MAX_TRIES), digests, strict=False):
         candidate = _reshape(value, digest, keep=min(keep, len(value) - 4))

@@ -46,8 +46,10 @@ def _lacks_trunk_prefix(candidate: str, region: str | None) -> bool:
     return bool(prefix) and not candidate.lstrip("(").startswith(prefix)
 
 
+@lru_cache(maxsize=8192)
 def parse_phone(candidate: str, region: str | None) -> phonenumbers.PhoneNumber | None:
-    """Parse ``candidate`` as international (``+``/``00``) or national in ``region``."""
+    """Parse ``candidate`` as international (``+``/``00``) or national in ``region``
+    (memoised: the surrogate of a number reuses the detector's parse; do not modify it)."""
     text = "+" + candidate[2:] if candidate.startswith("00") else candidate
     if not text.startswith("+") and region is None:
         return None
@@ -57,17 +59,61 @@ def parse_phone(candidate: str, region: str | None) -> phonenumbers.PhoneNumber 
         return None
 
 
+# the number-type descriptions phonenumbers tries: a number is valid when it matches the
+# general description and at least one of these (``phonenumbers._number_type_helper``)
+_TYPE_DESCS = ("premium_rate", "toll_free", "shared_cost", "voip", "personal_number", "pager",
+               "uan", "voicemail", "fixed_line", "mobile")
+_Desc = tuple[frozenset[int], re.Pattern[str]]
+
+
+def _compiled(desc: phonenumbers.PhoneNumberDesc | None) -> _Desc | None:
+    if desc is None or not desc.national_number_pattern:
+        return None
+    return frozenset(desc.possible_length), re.compile(desc.national_number_pattern)
+
+
+@cache
+def _plan(country_code: int) -> tuple[_Desc, tuple[_Desc, ...]] | None:
+    """The compiled validation patterns of a calling code that belongs to one region only
+    (None for shared codes such as +1 and +44, which need phonenumbers' region lookup)."""
+    regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(country_code, ())
+    if len(regions) != 1 or regions[0] == "001":
+        return None
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(regions[0])
+    general = _compiled(metadata.general_desc) if metadata is not None else None
+    if general is None:
+        return None
+    types = (_compiled(getattr(metadata, name)) for name in _TYPE_DESCS)
+    return general, tuple(desc for desc in types if desc is not None)
+
+
+def _matches(national: str, desc: _Desc) -> bool:
+    lengths, pattern = desc
+    return (not lengths or len(national) in lengths) and pattern.fullmatch(national) is not None
+
+
+def is_valid_number(number: phonenumbers.PhoneNumber) -> bool:
+    """``phonenumbers.is_valid_number``, with each region's patterns compiled once (several
+    times faster; equal results, see tests/redact/test_phone.py)."""
+    plan = _plan(number.country_code)
+    if plan is None:
+        return bool(phonenumbers.is_valid_number(number))
+    national = phonenumbers.national_significant_number(number)
+    general, types = plan
+    return _matches(national, general) and any(_matches(national, desc) for desc in types)
+
+
 @lru_cache(maxsize=8192)
 def is_real_phone(candidate: str, region: str | None) -> bool:
     """Valid by the numbering plan and outside the blocks reserved for fiction."""
     number = parse_phone(candidate, region)
-    if number is None or not phonenumbers.is_valid_number(number):
+    if number is None or not is_valid_number(number):
         return False
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     return not is_fiction_phone(e164)
 
 
-def _valid_prefix(candidate: str, region: str | None) -> str | None:
+def longest_real_prefix(candidate: str, region: str | None) -> str | None:
     """The longest prefix of ``candidate`` (dropping trailing digit groups) that is a phone."""
     for _ in range(3):
         if len(digits_of(candidate)) < 7:
@@ -102,7 +148,7 @@ class PhoneDetector(BaseDetector):
             candidate = match.group()
             if _DATE.search(candidate) or _lacks_trunk_prefix(candidate, region):
                 continue
-            valid = _valid_prefix(candidate, region)
+            valid = longest_real_prefix(candidate, region)
             if valid is not None:
                 spans.append(Span(match.start(), match.start() + len(valid), "phone"))
         return spans
