@@ -1,1 +1,1 @@
-"""Mail: messages, the transactional outbox and its sender."""
+"""Mail: the messages optout sends, the transactional outbox's sender, and transports."""

@@ -1,1 +1,1 @@
-"""The right-to-object portal: FastAPI routes and Jinja2 templates over the registry."""
+"""The objection portal: FastAPI routes, Jinja2 pages in 8 languages, and the JSON API."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import context
 
+from optout.registry import outbox  # noqa: F401  (its tables join Base.metadata)
 from optout.registry.models import Base
 
 MIGRATION_LOCK_ID = 0x6F70746F7574  # "optout": serialises concurrent upgrades on PostgreSQL

@@ -1,0 +1,188 @@
+"""What the portal does: each flow changes the registry and queues its email in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from optout.mail.messages import build_message
+from optout.mail.sender import OutboxSender
+from optout.portal.config import PortalConfig
+from optout.portal.forms import ObjectionForm
+from optout.portal.links import Link, LinkProblem, LinkSigner
+from optout.portal.security import RateLimiter
+from optout.registry import (
+    ObjectionNotFound,
+    ObjectionWithdrawn,
+    Registry,
+    confirm_objection,
+    find_objection,
+    get_objection,
+    submit_objection,
+    withdraw_objection,
+)
+from optout.registry.models import Objection
+from optout.registry.outbox import enqueue_mail, link_used, use_link
+
+
+@dataclass
+class Portal:
+    """Everything the routes need: the registry, link signer, limits and the mail sender."""
+
+    registry: Registry
+    signer: LinkSigner
+    config: PortalConfig
+    sender: OutboxSender | None = None
+    ip_limiter: RateLimiter = field(init=False)
+    address_limiter: RateLimiter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.ip_limiter = RateLimiter(self.config.ip_limit_per_minute, 60.0)
+        self.address_limiter = RateLimiter(self.config.address_limit_per_hour, 3600.0)
+
+    def mail_committed(self) -> None:
+        if self.sender is not None:
+            self.sender.wake()
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectionView:
+    """What the confirmation and status pages show (no email address)."""
+
+    reference: str
+    status: str
+    country: str | None
+    submitted_at: datetime | None
+    confirmed_at: datetime | None
+    withdrawn_at: datetime | None
+    status_token: str
+
+
+def reference_of(objection_id: str) -> str:
+    """A short reference number for people: the random tail of the id, grouped."""
+    tail = objection_id[-12:].upper()
+    return f"{tail[:4]}-{tail[4:8]}-{tail[8:]}"
+
+
+def request_objection(
+    portal: Portal, form: ObjectionForm, lang: str, *, source: str, notice_token: str | None
+) -> ObjectionView | None:
+    """Record (or refresh) an objection and queue its email; the caller answers the same
+    whatever happened (a known address, an unknown one, or one over its mail limit).
+
+    Returns the confirmed objection only for a valid notice link issued to this address.
+    """
+    if not portal.address_limiter.allow(portal.signer.email_key(form.email)):
+        return None
+    notice = _notice(portal.signer, notice_token, form.email)
+    view = None
+    with portal.registry.session() as session:
+        existing = find_objection(session, email=form.email)
+        if existing is not None and existing.status == "confirmed" and notice is None:
+            link = portal.config.url(f"/status/{portal.signer.status(existing.id)}")
+            _queue(portal, session, "already_confirmed", existing, lang, link=link)
+        else:
+            view = _submit(portal, session, form, lang, source, notice)
+    portal.mail_committed()
+    return view
+
+
+def _submit(
+    portal: Portal, session: Any, form: ObjectionForm, lang: str, source: str, notice: Link | None
+) -> ObjectionView | None:
+    objection = submit_objection(
+        session, email=form.email, account_id=notice.account_id if notice else None,
+        country=form.country or None, reason=form.reason or None, names=form.name_list,
+        handles=form.handle_list, source=source,
+    )  # fmt: skip
+    if notice is None:
+        link = portal.config.url(f"/confirm/{portal.signer.confirm(objection.id)}")
+        _queue(portal, session, "confirmation", objection, lang, link=link)
+        return None
+    objection = confirm_objection(session, objection.id)
+    _queue_receipt(portal, session, objection, lang)
+    return _view(portal, objection)
+
+
+def _notice(signer: LinkSigner, token: str | None, email: str) -> Link | None:
+    """The notice link, when valid and issued for this very address (else None)."""
+    if not token:
+        return None
+    try:
+        link = signer.load(token, "notice")
+    except LinkProblem:
+        return None
+    return link if link.email_key == signer.email_key(email) else None
+
+
+def _queue(portal: Portal, session: Any, kind: str, objection: Objection, lang: str,
+           **values: object) -> None:  # fmt: skip
+    recipient = objection.email or ""
+    message = build_message(kind, to=recipient, lang=lang, sender=portal.config.mail_from,
+                            **values)  # fmt: skip
+    enqueue_mail(session, kind=kind, recipient=recipient, message=message)
+
+
+def _queue_receipt(portal: Portal, session: Any, objection: Objection, lang: str) -> None:
+    link = portal.config.url(f"/status/{portal.signer.status(objection.id)}")
+    _queue(portal, session, "receipt", objection, lang, link=link,
+           reference=reference_of(objection.id))  # fmt: skip
+
+
+def check_confirm_link(portal: Portal, token: str) -> Link:
+    """The confirm link, if it can still be used; LinkProblem explains why not."""
+    link = portal.signer.load(token, "confirm")
+    with portal.registry.read_session() as session:
+        if link.jti is None or link_used(session, link.jti):
+            raise LinkProblem("used")
+    return link
+
+
+def confirm(portal: Portal, token: str, lang: str) -> ObjectionView:
+    """Use a confirm link once: confirm the objection and queue its receipt."""
+    link = portal.signer.load(token, "confirm")
+    with portal.registry.session() as session:
+        if link.jti is None or not use_link(session, link.jti):
+            raise LinkProblem("used")
+        objection = _objection(session, link)
+        was_pending = objection.status == "pending"
+        try:
+            objection = confirm_objection(session, objection.id)
+        except ObjectionWithdrawn as exc:
+            raise LinkProblem("withdrawn") from exc
+        if was_pending:
+            _queue_receipt(portal, session, objection, lang)
+        view = _view(portal, objection)
+    portal.mail_committed()
+    return view
+
+
+def status(portal: Portal, token: str) -> ObjectionView:
+    """The objection a status link names."""
+    link = portal.signer.load(token, "status")
+    with portal.registry.read_session() as session:
+        return _view(portal, _objection(session, link))
+
+
+def withdraw(portal: Portal, token: str) -> ObjectionView:
+    """Withdraw the objection a status link names."""
+    link = portal.signer.load(token, "status")
+    with portal.registry.session() as session:
+        return _view(portal, withdraw_objection(session, _objection(session, link).id))
+
+
+def _objection(session: Any, link: Link) -> Objection:
+    try:
+        return get_objection(session, link.objection_id or "")
+    except ObjectionNotFound as exc:
+        raise LinkProblem("invalid") from exc
+
+
+def _view(portal: Portal, objection: Objection) -> ObjectionView:
+    return ObjectionView(
+        reference=reference_of(objection.id), status=objection.status,
+        country=objection.country, submitted_at=objection.submitted_at,
+        confirmed_at=objection.confirmed_at, withdrawn_at=objection.withdrawn_at,
+        status_token=portal.signer.status(objection.id),
+    )  # fmt: skip
