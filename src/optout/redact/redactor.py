@@ -32,6 +32,7 @@ PII_LABELS = frozenset({"email", "phone", "iban", "card", "ip", "national_id", "
 LABELS = ("person", "handle", *sorted(PII_LABELS))
 # detector order breaks ties between equally long spans: the more specific kind first
 _DETECTOR_ORDER = ("email", "url", "iban", "card", "national_id", "ip", "phone")
+_NO_KEYS: list[str] = []  # shared by every row without a mention (pyarrow only reads it)
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,9 @@ class Redactor:
         found = self._find(text, region)
         if found is None:
             return RedactedText(text)
-        return self._apply(text, found[0], found[1], region)
+        counts: dict[str, int] = {}
+        redacted, keys, objector = self._apply(text, found[0], found[1], region, counts)
+        return RedactedText(redacted, counts, keys, objector)
 
     def _find(self, text: str, region: str | None
               ) -> tuple[list[PersonMatch], list[Span]] | None:
@@ -134,34 +137,45 @@ class Redactor:
         return spans
 
     def _apply(
-        self, text: str, people: list[PersonMatch], spans: list[Span], region: str | None
-    ) -> RedactedText:
-        result = RedactedText(text)
-        by_span = {match.span: match.people for match in people}
+        self, text: str, people: list[PersonMatch], spans: list[Span], region: str | None,
+        counts: dict[str, int],
+    ) -> tuple[str, list[str], bool]:
+        """The redacted text, the sorted keys of the people it mentions and whether one of
+        them objects; adds what was replaced to ``counts``."""
+        keys: list[str] = []
+        objector = False
         for match in people:
-            result.person_keys.extend(self.directory.keys[i] for i in match.people)
-            result.mentions_objector |= any(self.directory.objector[i] for i in match.people)
+            keys += match.keys
+            objector = objector or match.objector
+        if not spans:  # people's spans are already sorted and apart
+            chosen: list[Span] = [match.span for match in people]
+            by_start = {match.span.start: match for match in people}
+        elif people:
+            chosen = longest_first(spans + [match.span for match in people])
+            by_start = {match.span.start: match for match in people}
+        else:
+            chosen = longest_first(spans)
+            by_start = {}
         pieces: list[str] = []
         cursor = 0
-        for span in longest_first(spans + list(by_span)):
-            original = text[span.start:span.end]
-            if span in by_span:
-                replacement = self._person_replacement(span.label, original, by_span[span])
+        for span in chosen:
+            start, end, label, key = span
+            original = text[start:end]
+            if key is not None:  # only people's spans carry a key
+                replacement = self._person_replacement(label, original, by_start[start])
             else:
-                replacement = self._surrogates(span.label, original, region)
-            pieces += [text[cursor:span.start], replacement]
-            cursor = span.end
-            result.counts[span.label] = result.counts.get(span.label, 0) + 1
+                replacement = self._surrogates(label, original, region)
+            pieces.append(text[cursor:start])
+            pieces.append(replacement)
+            cursor = end
+            counts[label] = counts.get(label, 0) + 1
         pieces.append(text[cursor:])
-        result.text = "".join(pieces)
-        result.person_keys = sorted(set(result.person_keys))
-        return result
+        return "".join(pieces), sorted(set(keys)), objector
 
-    def _person_replacement(self, label: str, original: str, people: tuple[int, ...]) -> str:
-        directory = self.directory
-        if not self.config.pseudonymize_people or any(directory.objector[i] for i in people):
+    def _person_replacement(self, label: str, original: str, match: PersonMatch) -> str:
+        if match.objector or not self.config.pseudonymize_people:
             return PLACEHOLDER
-        surrogate = self.person_surrogate(min(people, key=directory.keys.__getitem__))
+        surrogate = self._people.get(match.chosen) or self.person_surrogate(match.chosen)
         if label == "person":
             return surrogate.name
         return ("@" if original.startswith("@") else "") + surrogate.handle
@@ -202,24 +216,18 @@ class Redactor:
         counts: dict[str, int] = {}
         if len(langs) != len(texts):  # lang is not used yet: surrogates follow the person
             raise ValueError("texts and langs differ in length")
+        find, apply = self._find, self._apply
         for text, region in zip(_pylist(texts), _pylist(regions), strict=True):
-            if text is None:
-                out_texts.append(None)
-                out_keys.append([])
-                out_flags.append(False)
-                continue
-            found = self._find(text, region)
+            found = None if text is None else find(text, region)
             if found is None:
                 out_texts.append(text)
-                out_keys.append([])
+                out_keys.append(_NO_KEYS)
                 out_flags.append(False)
                 continue
-            result = self._apply(text, found[0], found[1], region)
-            out_texts.append(result.text)
-            out_keys.append(result.person_keys)
-            out_flags.append(result.mentions_objector)
-            for label, count in result.counts.items():
-                counts[label] = counts.get(label, 0) + count
+            redacted, keys, objector = apply(text, found[0], found[1], region, counts)
+            out_texts.append(redacted)
+            out_keys.append(keys)
+            out_flags.append(objector)
         return (
             pa.array(out_texts, type=pa.string()),
             pa.array(out_keys, type=pa.list_(pa.string())),
