@@ -43,9 +43,9 @@ def build_message(
     message["Subject"] = _subject(kind, lang, **values)
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=_domain(sender))
-    message["Content-Language"] = lang_obj.code
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(body, charset="utf-8")
+    message.set_content(body, charset="utf-8")  # clears Content-* headers: set those after
+    message["Content-Language"] = lang_obj.code
     return message.as_string()
 
 
