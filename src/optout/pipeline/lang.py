@@ -46,7 +46,7 @@ STOPWORDS: dict[str, frozenset[str]] = {
         "också här där",
     }.items()
 }
-# Letters only one of these languages writes; each kind present counts as one word.
+# Letters only one of these languages writes; each one present counts as one word.
 LETTERS = {
     "pl": "ąęłńśźż", "sv": "å", "de": "ßü", "es": "ñ¿¡", "pt": "ãõ", "fr": "èêœë", "it": "ò",
 }  # fmt: skip
@@ -60,6 +60,9 @@ _SHARED = {
 }
 _LANGUAGE_OF = {word: lang for lang, words in STOPWORDS.items() for word in words - _SHARED}
 _WORD = re.compile(r"[^\W\d_]+")
+MAX_CHARS = 400
+_LETTER_OWNER = {letter: lang for lang, letters in LETTERS.items() for letter in letters}
+_LETTER = re.compile("[" + "".join(_LETTER_OWNER) + "]")
 
 COUNTRY_LANGUAGE = {
     "DE": "de", "AT": "de", "LI": "de", "CH": "de", "LU": "fr", "FR": "fr", "BE": "nl",
@@ -72,13 +75,10 @@ def guess_language(text: str | None) -> str | None:
     """Return the ISO 639-1 code of the text's language, or ``None`` when unsure."""
     if not text:
         return None
-    lowered = text.lower()
-    scores = Counter(_LANGUAGE_OF.get(word) for word in _WORD.findall(lowered))
-    del scores[None]
-    for lang, letters in LETTERS.items():
-        if any(letter in lowered for letter in letters):
-            scores[lang] += 1
-    ranked = scores.most_common(2)
+    lowered = text[:MAX_CHARS].lower()
+    votes = [_LANGUAGE_OF[word] for word in _WORD.findall(lowered) if word in _LANGUAGE_OF]
+    votes += [_LETTER_OWNER[letter] for letter in set(_LETTER.findall(lowered))]
+    ranked = Counter(votes).most_common(2)
     if not ranked or (len(ranked) == 2 and ranked[1][1] == ranked[0][1]):
         return None
     return ranked[0][0]

@@ -38,7 +38,6 @@ POLICY_REASONS = (
     "not_notified",
 )
 MENTIONS_OBJECTOR = "mentions_objector"
-ROW = "__row"
 
 
 @dataclass
@@ -84,13 +83,12 @@ class AttachAccountFacts:
     name: str = "attach_account_facts"
 
     def __call__(self, batch: pa.RecordBatch) -> StepResult:
-        rows = pa.table(
-            {"account_id": batch.column("account_id"), ROW: pa.array(range(batch.num_rows))}
-        )
-        joined = rows.join(self.facts, keys="account_id", join_type="left outer").sort_by(ROW)
+        ids = self.facts.column("account_id")
+        rows = pc.index_in(batch.column("account_id"), value_set=ids)
+        matched = self.facts.take(rows)
         for name in self.facts.column_names:
             if name != "account_id":
-                batch = _with(batch, name, joined.column(name).combine_chunks())
+                batch = _with(batch, name, matched.column(name).combine_chunks())
         return StepResult(batch)
 
 
@@ -152,9 +150,10 @@ class GuessLanguage:
             lang or country_language(country)
             for lang, country in zip(langs, countries, strict=True)
         ]
-        batch = _with(batch, "lang", pa.array(langs, pa.string()))
+        lang_column = pa.array(langs, pa.string())
+        batch = _with(batch, "lang", lang_column)
         batch = _with(batch, "name_lang", pa.array(name_langs, pa.string()))
-        return StepResult(batch, counters=_prefixed("lang", langs))
+        return StepResult(batch, counters=_prefixed("lang", lang_column))
 
 
 @dataclass
@@ -234,8 +233,8 @@ class ShapeOutput:
         out = pa.RecordBatch.from_arrays(
             [columns[f.name].cast(f.type) for f in OUTPUT_SCHEMA], schema=OUTPUT_SCHEMA
         )
-        counters = _prefixed("kind", batch.column("kind").to_pylist())
-        counters += _prefixed("country", batch.column("a_country").to_pylist())
+        counters = _prefixed("kind", batch.column("kind"))
+        counters += _prefixed("country", batch.column("a_country"))
         counters["rows_digest"] = rows_digest(out)
         return StepResult(out, counters=counters)
 
@@ -279,8 +278,16 @@ def _count_values(values: pa.Array) -> Counter[str]:
     )
 
 
-def _prefixed(prefix: str, values: list[str | None]) -> Counter[str]:
-    return Counter(f"{prefix}:{value if value is not None else 'unknown'}" for value in values)
+def _prefixed(prefix: str, values: pa.Array | pa.ChunkedArray) -> Counter[str]:
+    """Counts of each value (null as 'unknown'), keyed ``prefix:value``."""
+    counts = pc.value_counts(values)
+    names = counts.field("values").to_pylist()
+    return Counter(
+        {
+            f"{prefix}:{'unknown' if name is None else name}": n
+            for name, n in zip(names, counts.field("counts").to_pylist(), strict=True)
+        }
+    )
 
 
 def _false_if_null(values: pa.Array | pa.ChunkedArray) -> pa.Array:
