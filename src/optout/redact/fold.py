@@ -7,6 +7,7 @@ character for one character; so offsets are unchanged except in decomposed text.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 KEPT = "@_-."
@@ -53,10 +54,27 @@ def fold(text: str) -> tuple[str, list[int] | None]:
         return text.encode("latin-1").translate(LATIN1_TABLE).decode("latin-1"), None
     except UnicodeEncodeError:
         pass
-    folded = text.translate(FOLD_TABLE)
-    if _DECOMPOSED in folded:
-        return _fold_decomposed(text)
-    return folded, None
+    others = _NOT_LATIN1.findall(text)
+    if len(others) > _FEW:  # Polish, Czech, Greek, ... text: one translate of every character
+        folded = text.translate(FOLD_TABLE)
+        if _DECOMPOSED in folded:
+            return _fold_decomposed(text)
+        return folded, None
+    # a few emoji or letters beyond Latin-1: fold the rest as bytes, then patch those in
+    folded = text.encode("latin-1", "replace").translate(LATIN1_TABLE).decode("latin-1")
+    patched = list(folded)
+    index = -1
+    for char in others:
+        index = text.index(char, index + 1)
+        replacement = FOLD_TABLE.get(ord(char), char)
+        if replacement == _DECOMPOSED:
+            return _fold_decomposed(text)
+        patched[index] = replacement
+    return "".join(patched), None
+
+
+_NOT_LATIN1 = re.compile(r"[^\x00-\xff]")
+_FEW = 8
 
 
 def _fold_decomposed(text: str) -> tuple[str, list[int]]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import secrets
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
@@ -15,11 +17,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from optout.errors import InputError, RowError
-from optout.keys import normalize_email
+from optout.keys import Pseudonymizer, normalize_email
 from optout.registry import audit
 from optout.registry.bulk import bulk_insert
 from optout.registry.db import pseudonymizer_of
 from optout.registry.fields import (
+    EMAIL_SYNTAX,
     FieldProblem,
     country_field,
     email_field,
@@ -34,6 +37,8 @@ MAX_NAMES = 5
 MAX_HANDLES = 5
 CHUNK_SIZE = 5_000
 MAX_REPORTED_ERRORS = 1_000
+MAX_EMAIL = 320
+MAX_REMEMBERED_STAMPS = 100_000
 SCOPE_FIELDS = ("account_id", "names", "handles")  # a change here is new to every dataset
 DETAIL_FIELDS = ("country", "reason")
 STATE_COLUMNS = (
@@ -69,8 +74,11 @@ class ObjectionRow(NamedTuple):
     @property
     def key(self) -> tuple[str, str]:
         """The identity: the normalised email, else the account id."""
-        if self.email:
-            return ("email", normalize_email(self.email))
+        email = self.email
+        if email:
+            if email.isascii():  # NFC changes nothing and casefold is lower
+                return ("email", email.strip().lower())
+            return ("email", normalize_email(email))
         assert self.account_id is not None
         return ("account", self.account_id)
 
@@ -125,12 +133,108 @@ def _names(record: dict[str, Any]) -> tuple[str, ...]:
     return names
 
 
+def _parse_clean(record: Any, stamps: dict[str, datetime]) -> ObjectionRow | None:
+    """``parse_objection`` for the common clean row, in one pass; None: let it decide.
+
+    Returns a row only where ``parse_objection`` would return the same row (ASCII email,
+    plain strings, a known timestamp form); anything doubtful or wrong returns None, and the
+    exact checks then accept the row or name the problem.
+    """
+    if type(record) is not dict:
+        return None
+    get = record.get
+    email = get("email")
+    if email is not None:
+        if type(email) is not str or not email.isascii():
+            return None
+        email = email.strip()
+        if not email:
+            email = None
+        elif len(email) > MAX_EMAIL or not EMAIL_SYNTAX.match(email.lower()):
+            return None  # ASCII: NFC changes nothing and casefold is lower
+    account_id = _clean_text(get("account_id"), 255)
+    reason = _clean_text(get("reason"), 10_000)
+    country = get("country")
+    if country is not None:
+        if type(country) is not str or not country.isascii():
+            return None
+        country = country.strip().upper() or None
+        if country is not None and not (len(country) == 2 and country.isalpha()):
+            return None
+    names = _clean_list(get("names"), MAX_NAMES)
+    handles = _clean_list(get("handles"), MAX_HANDLES)
+    submitted_at = _clean_stamp(get("submitted_at"), stamps)
+    confirmed_at = _clean_stamp(get("confirmed_at"), stamps)
+    if (
+        account_id is False or reason is False or names is None or handles is None
+        or submitted_at is False or confirmed_at is False
+        or (email is None and account_id is None)
+        or (submitted_at and confirmed_at and confirmed_at < submitted_at)
+    ):  # fmt: skip
+        return None
+    for name in names:
+        if " " not in name:  # normalised: words are separated by single spaces
+            return None
+    if handles:
+        handles = tuple(h.lstrip("@") for h in handles)
+    return ObjectionRow(email, account_id, country, reason, names, handles,
+                        submitted_at, confirmed_at)  # type: ignore[arg-type]  # fmt: skip
+
+
+def _clean_text(value: Any, max_length: int) -> str | None | bool:
+    """``optional_text`` for a clean value; False where the exact check must decide."""
+    if value is None:
+        return None
+    if type(value) is not str:
+        return False
+    value = value.strip()
+    if len(value) > max_length:
+        return False
+    return value or None
+
+
+def _clean_list(value: Any, max_items: int) -> tuple[str, ...] | None:
+    """``string_list`` for a clean list; None where the exact check must decide."""
+    if value is None or value == []:
+        return ()
+    if type(value) is not list or len(value) > max_items:
+        return None
+    items = []
+    for item in value:
+        if type(item) is not str:
+            return None
+        item = " ".join(item.split())
+        if not item:
+            return None
+        items.append(item)
+    return tuple(items)
+
+
+def _clean_stamp(value: Any, stamps: dict[str, datetime]) -> datetime | None | bool:
+    """``timestamp_field`` for a timestamp text, remembered; False where it must decide."""
+    if value is None or value == "":
+        return None
+    if type(value) is not str:
+        return False
+    found = stamps.get(value)
+    if found is None:
+        try:
+            found = timestamp_field({"t": value}, "t")
+        except FieldProblem:
+            return False
+        if len(stamps) >= MAX_REMEMBERED_STAMPS:
+            stamps.clear()
+        stamps[value] = found  # type: ignore[assignment]
+    return found
+
+
 def read_objection_file(path: Path, errors: list[RowError]) -> Iterator[ObjectionRow]:
     """Yield valid rows until the first bad one; then only collect ``errors``."""
+    stamps: dict[str, datetime] = {}
     for number, record, error in read_records(path):
         if error is None:
             try:
-                row = parse_objection(record or {})
+                row = _parse_clean(record, stamps) or parse_objection(record or {})
             except FieldProblem as problem:
                 error = RowError(path.name, number, problem.field, problem.reason)
         if error is not None:
@@ -148,10 +252,25 @@ def import_objection_file(
 ) -> ImportResult:
     """Import a JSON Lines file in the caller's transaction; any bad row fails it all (exit 2)."""
     errors: list[RowError] = []
-    result = import_objections(session, read_objection_file(path, errors), progress=progress)
+    with _collector_paused():
+        rows = read_objection_file(path, errors)
+        result = import_objections(session, rows, progress=progress)
     if errors:
         raise InputError(f"{path.name}: {len(errors)} invalid row(s); nothing imported", errors)
     return result
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic GC passes during a bulk import: its millions of small, acyclic objects
+    (freed by reference counting) would make every pass walk the growing young heap."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def import_objections(
@@ -195,9 +314,14 @@ def _import_chunk(
     keys = [row.key for row in chunk]
     known = _existing_states(session, keys)
     plan = _Plan()
+    ids = iter(new_objection_ids(len(chunk)))
     for row, key in zip(chunk, keys, strict=True):
         state = known.get(key)
-        new_state, action = _merge(state, row, source, now)
+        if state is None:
+            action = "objection.imported" if source == "import" else "objection.submitted"
+            new_state = _new_state(row, source, now, next(ids), key)
+        else:
+            new_state, action = _merge(state, row, source, now)
         plan.ids.append(new_state["id"])
         if action is None:
             result.unchanged += 1
@@ -257,20 +381,27 @@ def _merge(
     return new_state, "objection.updated"
 
 
-def _new_state(row: ObjectionRow, source: str, now: datetime) -> dict[str, Any]:
-    confirmed = row.confirmed_at is not None
+def _new_state(
+    row: ObjectionRow,
+    source: str,
+    now: datetime,
+    objection_id: str | None = None,
+    key: tuple[str, str] | None = None,
+) -> dict[str, Any]:
+    email, account_id, country, reason, names, handles, submitted_at, confirmed_at = row
+    kind, identity = key or row.key
     return {
-        "id": new_objection_id(),
-        "email": row.email,
-        "email_normalized": normalize_email(row.email) if row.email else None,
-        "account_id": row.account_id,
-        "country": row.country,
-        "reason": row.reason,
-        "names": list(row.names),
-        "handles": list(row.handles),
-        "status": "confirmed" if confirmed else "pending",
-        "submitted_at": row.submitted_at or row.confirmed_at or now,
-        "confirmed_at": row.confirmed_at,
+        "id": objection_id or new_objection_id(),
+        "email": email,
+        "email_normalized": identity if kind == "email" else None,
+        "account_id": account_id,
+        "country": country,
+        "reason": reason,
+        "names": list(names),
+        "handles": list(handles),
+        "status": "pending" if confirmed_at is None else "confirmed",
+        "submitted_at": submitted_at or confirmed_at or now,
+        "confirmed_at": confirmed_at,
         "withdrawn_at": None,
         "confirm_seq": None,
         "source": source,
@@ -281,6 +412,13 @@ def _new_state(row: ObjectionRow, source: str, now: datetime) -> dict[str, Any]:
 def new_objection_id() -> str:
     """32 hex digits: milliseconds since the epoch, then 80 random bits (index-friendly)."""
     return f"{time.time_ns() // 1_000_000:012x}{secrets.token_hex(10)}"
+
+
+def new_objection_ids(count: int) -> list[str]:
+    """``count`` ids like ``new_objection_id`` (one clock reading, one read of randomness)."""
+    prefix = f"{time.time_ns() // 1_000_000:012x}"
+    random_hex = secrets.token_bytes(10 * count).hex()
+    return [prefix + random_hex[i : i + 20] for i in range(0, 20 * count, 20)]
 
 
 def _reopen(
@@ -356,7 +494,10 @@ def _update_params(state: dict[str, Any]) -> dict[str, Any]:
     return {**{k: v for k, v in state.items() if k != "id"}, "b_id": state["id"]}
 
 
-def _subject(pseudonymizer: Any, state: dict[str, Any]) -> str:
+def _subject(pseudonymizer: Pseudonymizer, state: dict[str, Any]) -> str:
+    """``audit.email_subject`` (from the normalised email it keys) or ``account_subject``."""
+    if state["email_normalized"] is not None:
+        return "email:" + pseudonymizer.key(Pseudonymizer.EMAIL, state["email_normalized"])
     if state["email"]:
         return audit.email_subject(pseudonymizer, state["email"])
     return audit.account_subject(pseudonymizer, state["account_id"])

@@ -26,6 +26,11 @@ def _is_ipv6(candidate: str) -> bool:
     return sum(1 for group in candidate.split(":") if group) >= 2
 
 
+def _might_hold_ipv6(text: str) -> bool:
+    """An IPv6 address has ``::`` or seven colons (see ``_is_ipv6``)."""
+    return "::" in text or text.count(":") >= 7
+
+
 def _is_ipv4(candidate: str) -> bool:
     try:
         ipaddress.IPv4Address(candidate)
@@ -41,12 +46,12 @@ class IpDetector(BaseDetector):
     min_digits = 3  # the Redactor checks it; "fe80::1" has three
 
     def might_contain(self, text: str) -> bool:
-        return "." in text or "::" in text or text.count(":") >= 7
+        return text.count(".") >= 3 or _might_hold_ipv6(text)
 
     def find(self, text: str, region: str | None = None) -> list[Span]:
         spans = [Span(m.start(), m.end(), "ip") for m in _IPV4.finditer(text)
-                 if _is_ipv4(m.group())]
-        if ":" in text:
+                 if _is_ipv4(m.group())] if text.count(".") >= 3 else []
+        if _might_hold_ipv6(text):
             spans += [Span(m.start(), m.end(), "ip") for m in _IPV6.finditer(text)
                       if _is_ipv6(m.group())]
         return [s for s in spans if not is_surrogate("ip", text[s.start:s.end])]
