@@ -128,3 +128,15 @@ def test_surrogate_names_avoid_every_directory_name(pseudonymizer: Pseudonymizer
         surrogate = redactor.person_surrogate(index)
         assert fold_pattern(surrogate.name) not in blocked
         assert surrogate.handle not in directory.blocked
+
+
+def test_pickles_carry_the_built_automaton_and_the_directory(redactor: Redactor,
+                                                             directory: PeopleDirectory) -> None:
+    clone = pickle.loads(pickle.dumps(redactor))
+    assert clone._names is not None and clone._names.automaton is not None  # not rebuilt
+    assert clone.directory == directory
+    text = "Zoë Müller, @hans99x and Pedro Gómez: ana@example.org, +49 30 12345678"
+    assert clone.redact(text, "de", "DE") == redactor.redact(text, "de", "DE")
+    empty = PeopleDirectory.build(pa.table({"account_id": pa.array([], pa.string())}),
+                                  set(), [], [], Pseudonymizer(b"k"))
+    assert pickle.loads(pickle.dumps(empty)) == empty

@@ -29,8 +29,8 @@ def bare_handle_is_distinctive(handle: str) -> bool:
     at least six characters holding a digit or an underscore (``jdoe_88``, ``anna1987``)."""
     return (
         len(handle) >= MIN_BARE_HANDLE
-        and any(c.isalpha() for c in handle)
-        and any(c.isdigit() or c == "_" for c in handle)
+        and any(map(str.isalpha, handle))
+        and ("_" in handle or any(map(str.isdigit, handle)))
     )
 
 
@@ -99,15 +99,30 @@ class PeopleDirectory:
             builder.add_name(name, builder.person(pseudonymizer.name(name), True, "en"))
         for handle in objector_handles:
             builder.add_handle(handle, builder.person(pseudonymizer.name(handle), True, "en"))
+        found = builder.patterns
         patterns = tuple(
-            Pattern(text, kind, tuple(people))
-            for (text, kind), people in sorted(builder.patterns.items())
+            Pattern(text, kind, tuple(found[text, kind])) for text, kind in sorted(found)
         )
         return cls(tuple(builder.keys), tuple(builder.objector), tuple(builder.langs),
                    patterns, frozenset(builder.blocked))
 
     def __len__(self) -> int:
         return len(self.keys)
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        # column-wise: a worker unpickles three flat tuples faster than 100,000 named tuples
+        texts, kinds, people = zip(*self.patterns, strict=True) if self.patterns else ((), (), ())
+        return _from_columns, (self.keys, self.objector, self.langs, texts, bytes(kinds), people,
+                               self.blocked)
+
+
+def _from_columns(
+    keys: tuple[str, ...], objector: tuple[bool, ...], langs: tuple[str, ...],
+    texts: tuple[str, ...], kinds: bytes, people: tuple[tuple[int, ...], ...],
+    blocked: frozenset[str],
+) -> PeopleDirectory:
+    patterns = tuple(map(Pattern._make, zip(texts, kinds, people, strict=True)))
+    return PeopleDirectory(keys, objector, langs, patterns, blocked)
 
 
 def _column(batch: pa.RecordBatch, name: str) -> list[str | None]:

@@ -84,6 +84,7 @@ class Redactor:
         self._names: DirectoryNameDetector | None = None
         self._detectors: list[Detector] = []  # each with its own pre-filter
         self._numeric: list[Detector] = []  # sharing one pre-filter, run once per text
+        self._built = False  # whether the detectors above are built
         self._surrogates = StructuredSurrogates(self.pseudonymizer)
         self._people: dict[int, PersonSurrogate] = {}
 
@@ -93,18 +94,25 @@ class Redactor:
         self._people = {}
 
     def __getstate__(self) -> dict[str, Any]:
+        # the automaton travels built: a worker unpickles it several times faster than it
+        # would build it again; detectors and memoised surrogates are rebuilt there
         return {"directory": self.directory, "config": self.config,
-                "pseudonymizer": self.pseudonymizer}
+                "pseudonymizer": self.pseudonymizer, "automaton": self._ready().automaton}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        automaton = state.pop("automaton", None)
         self.__dict__.update(state)
         self._reset()
+        if automaton is not None:
+            self._names = DirectoryNameDetector(self.directory, automaton)
 
     def _ready(self) -> DirectoryNameDetector:
-        if self._names is None:
+        if not self._built:
+            self._built = True
             detectors = build_detectors(self.config)
             self._numeric = [d for d in detectors if d.numeric]
             self._detectors = [d for d in detectors if not d.numeric]
+        if self._names is None:
             self._names = DirectoryNameDetector(self.directory)
         return self._names
 

@@ -51,10 +51,18 @@ class DirectoryNameDetector(BaseDetector):
 
     labels = frozenset({"person", "handle"})
 
-    def __init__(self, directory: PeopleDirectory) -> None:
+    def __init__(
+        self, directory: PeopleDirectory, automaton: ahocorasick.Automaton | None = None
+    ) -> None:
+        """``automaton``: one built earlier for this directory (see :attr:`automaton`)."""
         self.directory = directory
-        self._automaton = self._build(directory)
+        self._automaton = automaton if automaton is not None else self._build(directory)
         self._entries: dict[int, _Entry] = {}
+
+    @property
+    def automaton(self) -> ahocorasick.Automaton | None:
+        """The Aho-Corasick automaton of the directory's patterns (picklable)."""
+        return self._automaton
 
     @staticmethod
     def _build(directory: PeopleDirectory) -> ahocorasick.Automaton | None:
