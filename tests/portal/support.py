@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from email.header import decode_header, make_header
 from email.message import Message
 from pathlib import Path
 
@@ -33,6 +34,10 @@ def csrf_of(html: str) -> str:
 
 def read_eml(path: Path) -> Message:
     return email.message_from_bytes(path.read_bytes())
+
+
+def subject_of(message: Message) -> str:
+    return str(make_header(decode_header(message["Subject"])))
 
 
 def body_of(message: Message) -> str:

@@ -58,7 +58,8 @@ def test_whole_journey(page: Page, portal_url: str, outbox: Path, lang: str) -> 
     page.get_by_role("button", name=_("Send objection")).click()
     summary = page.locator(".error-summary")
     expect(summary).to_be_focused()
-    expect(page).to_have_title(f"{_('Error:')} {_('Your objection')} – {_('Object to AI training')}")
+    title = f"{_('Error:')} {_('Your objection')} – {_('Object to AI training')}"
+    expect(page).to_have_title(title)
     assert_accessible(page)
     summary.get_by_role("link").click()
     expect(page.get_by_label(_("Email address"))).to_be_focused()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from email.message import EmailMessage
+from email.header import Header
+from email.mime.text import MIMEText
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
@@ -37,16 +38,19 @@ def build_message(
     """The RFC 5322 text of one message of ``kind``, in language ``lang``."""
     lang_obj = language(lang)
     body = _ENV.get_template(f"{kind}.txt").render(_=lang_obj.gettext, **values)
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = to
-    message["Subject"] = _subject(kind, lang, **values)
+    message = MIMEText(body, "plain", "utf-8")  # compat32: ~10x cheaper than EmailMessage
+    message["From"] = _header(sender)
+    message["To"] = _header(to)
+    message["Subject"] = _header(_subject(kind, lang, **values))
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=_domain(sender))
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(body, charset="utf-8")  # clears Content-* headers: set those after
     message["Content-Language"] = lang_obj.code
     return message.as_string()
+
+
+def _header(value: str) -> str:
+    return value if value.isascii() else Header(value, "utf-8").encode()
 
 
 def _domain(sender: str) -> str:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from optout.mail.messages import build_message
 from optout.mail.sender import OutboxSender
@@ -38,8 +43,16 @@ class Portal:
     address_limiter: RateLimiter = field(init=False)
 
     def __post_init__(self) -> None:
+        self._write_lock = threading.Lock()
         self.ip_limiter = RateLimiter(self.config.ip_limit_per_minute, 60.0)
         self.address_limiter = RateLimiter(self.config.address_limit_per_hour, 3600.0)
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A write transaction; one at a time per process, so that writers queue on a lock
+        instead of polling SQLite's busy handler (which sleeps up to 100 ms a try)."""
+        with self._write_lock, self.registry.session() as session:
+            yield session
 
     def mail_committed(self) -> None:
         if self.sender is not None:
@@ -77,7 +90,7 @@ def request_objection(
         return None
     notice = _notice(portal.signer, notice_token, form.email)
     view = None
-    with portal.registry.session() as session:
+    with portal.writing() as session:
         existing = find_objection(session, email=form.email)
         if existing is not None and existing.status == "confirmed" and notice is None:
             link = portal.config.url(f"/status/{portal.signer.status(existing.id)}")
@@ -142,7 +155,7 @@ def check_confirm_link(portal: Portal, token: str) -> Link:
 def confirm(portal: Portal, token: str, lang: str) -> ObjectionView:
     """Use a confirm link once: confirm the objection and queue its receipt."""
     link = portal.signer.load(token, "confirm")
-    with portal.registry.session() as session:
+    with portal.writing() as session:
         if link.jti is None or not use_link(session, link.jti):
             raise LinkProblem("used")
         objection = _objection(session, link)
@@ -168,7 +181,7 @@ def status(portal: Portal, token: str) -> ObjectionView:
 def withdraw(portal: Portal, token: str) -> ObjectionView:
     """Withdraw the objection a status link names."""
     link = portal.signer.load(token, "status")
-    with portal.registry.session() as session:
+    with portal.writing() as session:
         return _view(portal, withdraw_objection(session, _objection(session, link).id))
 
 

@@ -1,0 +1,200 @@
+"""Benchmark: durable objection POSTs per second and p99, beside a bare FastAPI handler.
+
+    .venv/bin/python benchmarks/portal_load.py [--duration 10] [--connections 16]
+        [--postgres postgresql://postgres@127.0.0.1:5432/test] [--no-postgres]
+
+Starts, one at a time on 127.0.0.1, a bare FastAPI app whose POST /api/v1/objections
+validates the same JSON body and answers 202 with no database, then the real portal
+(uvicorn[standard], one process, mail written as .eml files by its background sender) on a
+fresh SQLite registry and on a scratch PostgreSQL database. wrk (Debian's) posts a unique
+address per request for ``--duration`` seconds. Rate limits are off for the test
+(``--ip-limit 0 --address-limit 0``: every request comes from 127.0.0.1, and the per-IP
+limit would otherwise refuse all but the first 20 a minute). Afterwards every accepted
+objection (202) must be in the registry. Target on SQLite: ≥ 60 % of the bare rate, p99 ≤ 200 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parents[1]
+WRK_SCRIPT = r"""
+local counter = 0
+local id = 0
+local threads = {}
+function setup(thread)
+  id = id + 1
+  thread:set("tid", id)
+  table.insert(threads, thread)
+end
+function init(args)
+  wrk.headers["Content-Type"] = "application/json"
+  run = string.format("%d%d", os.time(), math.random(1000000))
+end
+function request()
+  counter = counter + 1
+  local body = string.format('{"email":"b%s-%d-%d@example.org","country":"DE"}',
+                             run, tid, counter)
+  return wrk.format("POST", "/api/v1/objections", nil, body)
+end
+function done(summary, latency, requests)
+  io.write(string.format(
+    'RESULT {"requests":%d,"duration_us":%d,"status_errors":%d,"timeouts":%d,'
+    .. '"connect_errors":%d,"read_errors":%d,"p50_us":%d,"p99_us":%d}\n',
+    summary.requests, summary.duration, summary.errors.status, summary.errors.timeout,
+    summary.errors.connect, summary.errors.read, latency:percentile(50),
+    latency:percentile(99)))
+end
+"""
+BARE_APP = r"""
+import sys, uvicorn
+from fastapi import FastAPI
+from optout.portal.api import Accepted, ObjectionRequest
+app = FastAPI()
+@app.post("/api/v1/objections", status_code=202)
+def create(body: ObjectionRequest) -> Accepted:
+    return Accepted()
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning",
+            access_log=False)
+"""
+PORTAL_APP = r"""
+import sys, uvicorn
+from optout.portal.app import create_app
+from optout.portal.config import PortalConfig
+config = PortalConfig(ip_limit_per_minute=0, address_limit_per_hour=0)
+uvicorn.run(create_app(config), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning",
+            access_log=False)
+"""
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start(code: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-c", code, str(port)], env=env, cwd=env["PWD"])
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(url + "/openapi.json", timeout=1)
+            return process, url
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit(f"the server on {url} did not start")
+
+
+def run_wrk(url: str, script: Path, args: argparse.Namespace) -> dict[str, float]:
+    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s",
+               "--timeout", "5s", "-s", str(script), url]  # fmt: skip
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    line = next(line for line in output.splitlines() if line.startswith("RESULT "))
+    result = json.loads(line[len("RESULT "):])
+    accepted = result["requests"] - result["status_errors"]
+    result["accepted"] = accepted
+    result["rate"] = accepted / (result["duration_us"] / 1e6)
+    return result
+
+
+def measure(name: str, code: str, env: dict[str, str], script: Path,
+            args: argparse.Namespace) -> dict[str, float]:  # fmt: skip
+    process, url = start(code, env)
+    try:
+        result = run_wrk(url, script, args)
+    finally:
+        process.terminate()
+        process.wait(30)
+    print(f"{name:>10}: {result['rate']:8.0f} accepted/s  p50 {result['p50_us'] / 1000:6.1f} ms"
+          f"  p99 {result['p99_us'] / 1000:6.1f} ms  ({result['accepted']} accepted, "
+          f"{result['status_errors']} non-2xx, {result['timeouts']} timeouts)", flush=True)
+    return result
+
+
+def stored_objections(url: str) -> int:
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.connect() as conn:
+        count = conn.execute(sa.text("SELECT count(*) FROM objections")).scalar_one()
+    engine.dispose()
+    return count
+
+
+def scratch_postgres(admin_url: str) -> tuple[str, callable]:
+    name = f"optout_bench_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(admin_url.replace("postgresql://", "postgresql+psycopg://"),
+                             isolation_level="AUTOCOMMIT")  # fmt: skip
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = admin_url.rsplit("/", 1)[0] + f"/{name}"
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return url, drop
+
+
+def backend(name: str, db_url: str, work: Path, script: Path, args: argparse.Namespace,
+            bare_rate: float) -> dict[str, object]:  # fmt: skip
+    env = {**os.environ, "PWD": str(work), "OPTOUT_DATABASE_URL": db_url,
+           "OPTOUT_MAIL_OUTBOX": str(work / f"outbox-{name}"),
+           "OPTOUT_SECRET_KEY": "benchmark-secret-0123456789"}  # fmt: skip
+    env.pop("OPTOUT_SMTP_URL", None)
+    result = measure(name, PORTAL_APP, env, script, args)
+    stored = stored_objections(db_url)
+    ok = stored >= result["accepted"]
+    print(f"{'':>10}  {stored} objections stored for {result['accepted']} accepted: "
+          f"{'every accepted objection is there' if ok else 'MISSING OBJECTIONS'}; "
+          f"{result['rate'] / bare_rate:.0%} of the bare handler's rate", flush=True)
+    return {**result, "stored": stored, "all_stored": ok, "ratio": result["rate"] / bare_rate}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--no-postgres", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="optout-load-") as tmp:
+        work = Path(tmp)
+        script = work / "post.lua"
+        script.write_text(WRK_SCRIPT)
+        env = {**os.environ, "PWD": str(work)}
+        bare = measure("bare", BARE_APP, env, script, args)
+        results = {"bare": bare,
+                   "sqlite": backend("sqlite", f"sqlite:///{work / 'registry.db'}", work,
+                                     script, args, bare["rate"])}  # fmt: skip
+        if not args.no_postgres:
+            url, drop = scratch_postgres(args.postgres)
+            try:
+                results["postgres"] = backend("postgres", url, work, script, args, bare["rate"])
+            finally:
+                drop()
+    sqlite = results["sqlite"]
+    met = sqlite["ratio"] >= 0.6 and sqlite["p99_us"] <= 200_000 and sqlite["all_stored"]
+    verdict = "met" if met else "NOT met"
+    print(f"target (SQLite ≥ 60 % of bare, p99 ≤ 200 ms, all stored): {verdict}")
+    print(json.dumps(results, default=float))
+
+
+if __name__ == "__main__":
+    main()
