@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -47,12 +48,15 @@ def main() -> None:
         generate(source, args.rows)
         url = f"sqlite:///{Path(tmp) / 'registry.db'}"
         with open_registry(url, pseudonymizer=Pseudonymizer(os.urandom(32))) as registry:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             with registry.session() as session:
                 result = import_objection_file(session, source)
             elapsed = time.perf_counter() - started
+            cpu = time.process_time() - cpu_started
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             print(f"imported {result.as_dict()} in {elapsed:.1f} s "
-                  f"({args.rows / elapsed:,.0f} rows/s)")  # fmt: skip
+                  f"({args.rows / elapsed:,.0f} rows/s); CPU {cpu:.1f} s "
+                  f"({cpu / args.rows * 1e6:.1f} µs/row); peak RSS {peak:,.0f} MB")  # fmt: skip
             if args.verify:
                 started = time.perf_counter()
                 with registry.read_session() as session:
