@@ -29,7 +29,8 @@ demo: install
 
 test: install
 	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not browser"
+	$(BIN)/python -m pytest -m browser tests/portal
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks

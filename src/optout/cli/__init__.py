@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from optout.cli import audit, build, export, notices, objections, policy, sample
+from optout.cli import audit, build, export, notices, notify, objections, policy, sample, serve
 
 app = typer.Typer(
     name="optout",
@@ -20,6 +20,8 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(policy.app, name="policy")
 app.command("sample")(sample.sample)
 app.command("build")(build.build)
+app.command("serve")(serve.serve)
+app.command("notify")(notify.notify)
 
 
 def main() -> None:
