@@ -54,3 +54,21 @@ def test_finds_cards(card: str) -> None:
 )
 def test_ignores_numbers_that_are_not_cards(text: str) -> None:
     assert cards(text) == []
+
+
+def test_quick_mod97_rejection_agrees_with_stdnum() -> None:
+    import random
+
+    from stdnum import iban
+
+    from optout.redact.synthetic import is_iban
+
+    rng = random.Random(5)
+    valid = ["DE89 3704 0044 0532 0130 00", "fr1420041010050500013m02606", "GB82WEST12345698765432"]
+    for value in valid:
+        assert is_iban(value)
+        for _ in range(300):
+            chars = list(value)
+            chars[rng.randrange(len(chars))] = rng.choice("0123456789ABCxyz -.ı")
+            mutated = "".join(chars)
+            assert is_iban(mutated) == iban.is_valid(mutated.upper(), check_country=False)

@@ -19,7 +19,7 @@ from optout.redact.detectors import (
     PhoneDetector,
     ProfileUrlDetector,
 )
-from optout.redact.detectors.directory import DirectoryNameDetector, PersonMatch
+from optout.redact.detectors.directory import DirectoryNameDetector, Person, PersonMatch
 from optout.redact.detectors.numbers import MIN_DIGITS, digit_count, has_digit_run
 from optout.redact.fold import fold
 from optout.redact.names import PersonSurrogate, choose_surrogate
@@ -152,39 +152,39 @@ class Redactor:
         them objects; adds what was replaced to ``counts``."""
         keys: list[str] = []
         objector = False
-        for match in people:
-            keys += match.keys
-            objector = objector or match.objector
-        if not spans:  # people's spans are already sorted and apart
-            chosen: list[Span] = [match.span for match in people]
-            by_start = {match.span.start: match for match in people}
-        elif people:
-            chosen = longest_first(spans + [match.span for match in people])
-            by_start = {match.span.start: match for match in people}
-        else:
-            chosen = longest_first(spans)
-            by_start = {}
+        for _, _, person in people:
+            keys += person.keys
+            objector = objector or person.objector
         pieces: list[str] = []
         cursor = 0
-        for span in chosen:
-            start, end, label, key = span
-            original = text[start:end]
-            if key is not None:  # only people's spans carry a key
-                replacement = self._person_replacement(label, original, by_start[start])
-            else:
-                replacement = self._surrogates(label, original, region)
-            pieces.append(text[cursor:start])
-            pieces.append(replacement)
-            cursor = end
-            counts[label] = counts.get(label, 0) + 1
+        if spans:  # people and structured spans may overlap: the longest wins
+            by_start = {start: person for start, _, person in people}
+            chosen = longest_first(
+                spans + [Span(start, end, p.label, p.key) for start, end, p in people]
+            )
+            for start, end, label, key in chosen:
+                if key is None:  # only people's spans carry a key
+                    replacement = self._surrogates(label, text[start:end], region)
+                else:
+                    replacement = self._person_replacement(text[start:end], by_start[start])
+                pieces.append(text[cursor:start])
+                pieces.append(replacement)
+                cursor = end
+                counts[label] = counts.get(label, 0) + 1
+        else:  # people's spans are already sorted and apart
+            for start, end, person in people:
+                pieces.append(text[cursor:start])
+                pieces.append(self._person_replacement(text[start:end], person))
+                cursor = end
+                counts[person.label] = counts.get(person.label, 0) + 1
         pieces.append(text[cursor:])
         return "".join(pieces), sorted(set(keys)), objector
 
-    def _person_replacement(self, label: str, original: str, match: PersonMatch) -> str:
-        if match.objector or not self.config.pseudonymize_people:
+    def _person_replacement(self, original: str, person: Person) -> str:
+        if person.objector or not self.config.pseudonymize_people:
             return PLACEHOLDER
-        surrogate = self._people.get(match.chosen) or self.person_surrogate(match.chosen)
-        if label == "person":
+        surrogate = self._people.get(person.chosen) or self.person_surrogate(person.chosen)
+        if person.label == "person":
             return surrogate.name
         return ("@" if original.startswith("@") else "") + surrogate.handle
 

@@ -96,8 +96,8 @@ def _fiction_phone(prefix: str, digest: int, national: bool) -> str:
     return phonenumbers.format_number(number, style.NATIONAL if national else style.INTERNATIONAL)
 
 
-_LEAD_SAMPLES = 24  # completions of a national-number start that must all be invalid
-_MAX_LEADS = 8
+_LEAD_SAMPLES = 16  # completions of a national-number start that must all be invalid
+_MAX_LEADS = 4
 
 
 @cache

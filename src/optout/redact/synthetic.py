@@ -27,8 +27,24 @@ _FICTION_ALL = tuple(p for prefixes in FICTION_PHONE_PREFIXES.values() for p in 
 _NON_DIGIT = re.compile(r"\D")
 
 
+_IBAN_DIGITS = {c: str(i) for i, c in enumerate("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")}
+_IBAN_SEPARATORS = str.maketrans("", "", " -.")
+
+
+def _fails_mod97(value: str) -> bool:
+    """Whether the mod-97 checksum certainly fails (False when unsure: odd characters)."""
+    number = value.translate(_IBAN_SEPARATORS).strip().upper()
+    try:
+        digits = "".join([_IBAN_DIGITS[c] for c in number[4:] + number[:4]])
+    except KeyError:
+        return False
+    return not digits or int(digits) % 97 != 1
+
+
 def is_iban(value: str) -> bool:
     """ISO 13616 format and mod-97 checksum (the per-country BBAN rules are skipped: slow)."""
+    if _fails_mod97(value):  # most candidates; stdnum would reject them the same way
+        return False
     try:
         iban.validate(value.upper(), check_country=False)
     except Exception:  # any stdnum ValidationError

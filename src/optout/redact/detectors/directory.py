@@ -13,18 +13,10 @@ from optout.redact.spans import BaseDetector, Span
 _JOINERS = "-."  # inside a longer name or handle when followed by a letter or digit
 
 
-class PersonMatch(NamedTuple):
-    """A span of the original text and every directory person its words could name."""
-
-    span: Span
-    people: tuple[int, ...]
-    keys: tuple[str, ...] = ()  # the keys of ``people``
-    objector: bool = False  # whether any of ``people`` objects
-    chosen: int = -1  # whose surrogate replaces the mention: the person with the least key
-
-
-class _Entry(NamedTuple):
-    """What a pattern's match reports, worked out the first time the pattern matches."""
+class Person(NamedTuple):
+    """What a pattern's match reports (worked out the first time the pattern matches): the
+    span's label and key, every directory person its words could name and their keys,
+    whether any of them objects, and whose surrogate replaces it (the least key's)."""
 
     length: int
     label: str
@@ -33,6 +25,10 @@ class _Entry(NamedTuple):
     key: str
     objector: bool
     chosen: int
+
+
+# a match: start and end in the original text, and who it names (plain tuples: the hot path)
+PersonMatch = tuple[int, int, Person]
 
 
 def _continues(folded: str, index: int) -> bool:
@@ -57,7 +53,7 @@ class DirectoryNameDetector(BaseDetector):
         """``automaton``: one built earlier for this directory (see :attr:`automaton`)."""
         self.directory = directory
         self._automaton = automaton if automaton is not None else self._build(directory)
-        self._entries: dict[int, _Entry] = {}
+        self._entries: dict[int, Person] = {}
 
     @property
     def automaton(self) -> ahocorasick.Automaton | None:
@@ -79,16 +75,17 @@ class DirectoryNameDetector(BaseDetector):
 
     def find(self, text: str, region: str | None = None) -> list[Span]:
         folded, offsets = fold(text)
-        return [match.span for match in self.find_folded(folded, offsets)]
+        return [Span(start, end, person.label, person.key)
+                for start, end, person in self.find_folded(folded, offsets)]
 
-    def _entry(self, index: int) -> _Entry:
+    def _entry(self, index: int) -> Person:
         entry = self._entries.get(index)
         if entry is None:
             pattern = self.directory.patterns[index]
             keys = self.directory.keys
             people = pattern.people
             objectors = [keys[i] for i in people if self.directory.objector[i]]
-            entry = _Entry(
+            entry = Person(
                 len(pattern.text), "person" if pattern.kind == NAME else "handle", people,
                 tuple(keys[i] for i in people),
                 min(objectors) if objectors else min(keys[i] for i in people),
@@ -98,47 +95,43 @@ class DirectoryNameDetector(BaseDetector):
         return entry
 
     def find_folded(self, folded: str, offsets: list[int] | None) -> list[PersonMatch]:
-        """Matches in text already folded by :func:`fold` (with its offset map)."""
+        """Matches in text already folded by :func:`fold` (with its offset map), by start."""
         if self._automaton is None:
             return []
         # in " " + folded, a match ending at ``end`` covers folded[end - length:end]
         found = list(self._automaton.iter(" " + folded))
         if not found:
             return []
-        entry = self._entries.get
         if len(found) == 1:  # the common case: nothing to sort or overlap
             end, index = found[0]
-            match = entry(index) or self._entry(index)
             if _continues(folded, end):
                 return []
-            return [self._match(end - match.length, end, match, offsets)]
+            person = self._entries.get(index) or self._entry(index)
+            start = end - person.length
+            if offsets is not None:
+                start, end = offsets[start], offsets[end]
+            return [(start, end, person)]
         return self._resolve(folded, offsets, found)
-
-    @staticmethod
-    def _match(start: int, end: int, entry: _Entry, offsets: list[int] | None) -> PersonMatch:
-        if offsets is not None:
-            start, end = offsets[start], offsets[end]
-        return PersonMatch(Span(start, end, entry.label, entry.key), entry.people, entry.keys,
-                           entry.objector, entry.chosen)
 
     def _resolve(
         self, folded: str, offsets: list[int] | None, found: list[tuple[int, int]]
     ) -> list[PersonMatch]:
         matches = []
+        known = self._entries.get
         for end, index in found:
-            entry = self._entry(index)
-            matches.append((end - entry.length, end, entry))
+            person = known(index) or self._entry(index)
+            matches.append((end - person.length, end, person))
         matches.sort(key=lambda m: (m[0] - m[1], m[0]))
         kept: list[PersonMatch] = []
-        taken: list[tuple[int, int]] = []
-        for start, end, entry in matches:
+        for start, end, person in matches:
             if _continues(folded, end):
                 continue
-            if any(start < e and end > s for s, e in taken):
+            if any(start < e and end > s for s, e, _ in kept):
                 continue
-            taken.append((start, end))
-            kept.append(self._match(start, end, entry, offsets))
-        kept.sort()
+            kept.append((start, end, person))
+        kept.sort(key=lambda m: m[0])
+        if offsets is not None:
+            kept = [(offsets[start], offsets[end], person) for start, end, person in kept]
         return kept
 
     def key_of(self, people: tuple[int, ...]) -> str:
@@ -148,4 +141,4 @@ class DirectoryNameDetector(BaseDetector):
         return min(objectors) if objectors else min(keys[i] for i in people)
 
 
-__all__ = ["HANDLE", "NAME", "DirectoryNameDetector", "PersonMatch"]
+__all__ = ["HANDLE", "NAME", "DirectoryNameDetector", "Person", "PersonMatch"]
