@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     secret_key_file: Path | None = None
     smtp_url: str | None = None
     mail_outbox: Path | None = None
+    webhook_urls: str | None = None  # comma-separated URLs told of every purge
+    feed_key_file: Path | None = None  # Ed25519 key signing the exclusions feed
 
     @model_validator(mode="after")
     def _one_mail_transport(self) -> Settings:
