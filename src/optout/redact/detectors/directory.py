@@ -80,18 +80,24 @@ class DirectoryNameDetector(BaseDetector):
 
     def _entry(self, index: int) -> Person:
         entry = self._entries.get(index)
-        if entry is None:
-            pattern = self.directory.patterns[index]
-            keys = self.directory.keys
-            people = pattern.people
+        if entry is not None:
+            return entry
+        text, kind, people = self.directory.patterns[index]
+        keys = self.directory.keys
+        label = "person" if kind == NAME else "handle"
+        if len(people) == 1:  # most patterns name one person
+            only = people[0]
+            key = keys[only]
+            entry = Person(len(text), label, people, (key,), key, self.directory.objector[only],
+                           only)
+        else:
             objectors = [keys[i] for i in people if self.directory.objector[i]]
             entry = Person(
-                len(pattern.text), "person" if pattern.kind == NAME else "handle", people,
-                tuple(keys[i] for i in people),
+                len(text), label, people, tuple(keys[i] for i in people),
                 min(objectors) if objectors else min(keys[i] for i in people),
                 bool(objectors), min(people, key=keys.__getitem__),
             )
-            self._entries[index] = entry
+        self._entries[index] = entry
         return entry
 
     def find_folded(self, folded: str, offsets: list[int] | None) -> list[PersonMatch]:
