@@ -9,6 +9,8 @@ from optout.redact.synthetic import is_surrogate
 
 _LOCAL_EXTRA = "._%+-"
 _DOMAIN = re.compile(r"[\w\-]+(?:\.[\w\-]+)*\.[^\W\d_]{2,}(?![\w\-])")  # starts after it
+# what every address holds: a local-part character, "@", a domain (so "@handle" alone is not)
+_SOME_ADDRESS = re.compile(r"[\w.%+\-]@" + _DOMAIN.pattern)
 
 
 def _local_part_start(text: str, at: int) -> int:
@@ -41,7 +43,7 @@ class EmailDetector(BaseDetector):
     labels = frozenset({"email"})
 
     def might_contain(self, text: str) -> bool:
-        return "@" in text
+        return "@" in text and _SOME_ADDRESS.search(text) is not None
 
     def find(self, text: str, region: str | None = None) -> list[Span]:
         return [
