@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import PurePath
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -176,6 +177,42 @@ def status(portal: Portal, token: str) -> ObjectionView:
     link = portal.signer.load(token, "status")
     with portal.registry.read_session() as session:
         return _view(portal, _objection(session, link))
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetUse:
+    """A dataset that held the person's posts: its versions, the models trained, removal."""
+
+    name: str
+    versions: str
+    models: list[str]
+    removed_at: datetime | None
+
+
+def status_with_lineage(
+    portal: Portal, token: str
+) -> tuple[ObjectionView, list[DatasetUse] | None]:
+    """The objection a status link names and, once confirmed, where its person's data went."""
+    link = portal.signer.load(token, "status")
+    with portal.registry.read_session() as session:
+        objection = _objection(session, link)
+        uses = _data_uses(portal, session, objection) if objection.status == "confirmed" else None
+        return _view(portal, objection), uses
+
+
+def _data_uses(portal: Portal, session: Session, objection: Objection) -> list[DatasetUse]:
+    from optout.enforce.lineage import lookup_person
+
+    found = lookup_person(session, portal.registry.pseudonymizer, objection.email, objection)
+    return [
+        DatasetUse(
+            name=PurePath(item.path).name,
+            versions=", ".join(str(v.version) for v in item.versions if v.holds),
+            models=[f"{model.name} {model.version}" for model in item.models],
+            removed_at=item.removed_at,
+        )
+        for item in found
+    ]
 
 
 def withdraw(portal: Portal, token: str) -> ObjectionView:

@@ -154,9 +154,9 @@ def confirmed(request: Request, token: str) -> Response:
 
 @router.get("/status/{token}")
 def status(request: Request, token: str) -> Response:
-    view = flows.status(portal_of(request), token)
+    view, uses = flows.status_with_lineage(portal_of(request), token)
     return render(request, "status.html", view=view, status_label=_status_label(request, view),
-                  secure=_secure(request))  # fmt: skip
+                  uses=uses, secure=_secure(request))  # fmt: skip
 
 
 def _status_label(request: Request, view: flows.ObjectionView) -> str:
