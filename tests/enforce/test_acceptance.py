@@ -75,7 +75,7 @@ def test_purge_makes_a_failing_dataset_pass(
     code, report = invoke("verify", str(out), "--full")
     assert code == 0, report
     for path, text in every_text_under(out):
-        for needle in OBJECTOR_STRINGS + [KEYS.author("bob"), KEYS.author("carla")]:
+        for needle in [*OBJECTOR_STRINGS, KEYS.author("bob"), KEYS.author("carla")]:
             assert needle not in text, f"{needle!r} in {path.relative_to(out)}"
     texts = sorted(row["text"] for row in dataset_rows(out))
     assert "Gestern traf ich [PERSON] beim Bäcker." in texts

@@ -86,7 +86,9 @@ def verify_dataset(
     names = NameFinder(coverage.names, coverage.handles, pseudonymizer)
     scanner = RowScanner(coverage, names, PiiScanner())
     for path in sorted(current):
-        _scan_table(scanner, pq.read_table(data_dir / path), f"data/{path}", report, pii=True)
+        table = _decoded(data_dir / path, f"data/{path}", report)
+        if table is not None:
+            _scan_table(scanner, table, f"data/{path}", report, pii=True)
     if full:
         _scan_everything(dataset_dir, {f"data/{p}" for p in current}, scanner, report)
     return report
