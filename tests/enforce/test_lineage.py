@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from tests.train.support import build, import_objections, invoke, objection, sample_export
-
 from optout.registry import mark_version_purged, open_registry
 from optout.registry.lineage import find_dataset_version
+from tests.train.support import build, import_objections, invoke, objection, sample_export
 
 
 def _version_id(dataset: Path, version: int) -> int:
