@@ -56,7 +56,7 @@ def first_part(export: Path, workdir: Path, fraction: int) -> Path:
             shutil.copy(export / name, part / name)
         lines = (export / "content.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
         (part / "content.jsonl").write_text("".join(lines[: len(lines) // fraction]), "utf-8")
-        (part / "media").symlink_to((export / "media").resolve())
+        shutil.copytree(export / "media", part / "media")
     return part
 
 
