@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import typer
 
-from optout.cli import audit, build, export, notices, notify, objections, policy, sample, serve
+from optout.cli import (
+    audit,
+    build,
+    exclusions,
+    export,
+    lineage,
+    lookup,
+    notices,
+    notify,
+    objections,
+    policy,
+    sample,
+    serve,
+)
 
 app = typer.Typer(
     name="optout",
@@ -18,10 +31,13 @@ app.add_typer(objections.app, name="objections")
 app.add_typer(notices.app, name="notices")
 app.add_typer(audit.app, name="audit")
 app.add_typer(policy.app, name="policy")
+app.add_typer(lineage.app, name="lineage")
+app.add_typer(exclusions.app, name="exclusions")
 app.command("sample")(sample.sample)
 app.command("build")(build.build)
 app.command("serve")(serve.serve)
 app.command("notify")(notify.notify)
+app.command("lookup")(lookup.lookup)
 
 
 def main() -> None:
