@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from optout.errors import InputError, RowError
 from optout.keys import Pseudonymizer, normalize_email
 from optout.registry import audit
-from optout.registry.bulk import _sqlite_column, bulk_insert
+from optout.registry.bulk import bulk_insert
 from optout.registry.db import pseudonymizer_of
 from optout.registry.fields import (
     EMAIL_SYNTAX,
@@ -154,8 +154,12 @@ def _parse_clean(record: Any, stamps: dict[str, datetime]) -> ObjectionRow | Non
             email = None
         elif len(email) > MAX_EMAIL or not EMAIL_SYNTAX.match(email.lower()):
             return None  # ASCII: NFC changes nothing and casefold is lower
-    account_id = _clean_text(get("account_id"), 255)
-    reason = _clean_text(get("reason"), 10_000)
+    account_id = get("account_id")
+    if account_id is not None:
+        account_id = _clean_text(account_id, 255)
+    reason = get("reason")
+    if reason is not None:
+        reason = _clean_text(reason, 10_000)
     country = get("country")
     if country is not None:
         if type(country) is not str or not country.isascii():
@@ -163,10 +167,18 @@ def _parse_clean(record: Any, stamps: dict[str, datetime]) -> ObjectionRow | Non
         country = country.strip().upper() or None
         if country is not None and not (len(country) == 2 and country.isalpha()):
             return None
-    names = _clean_list(get("names"), MAX_NAMES)
-    handles = _clean_list(get("handles"), MAX_HANDLES)
-    submitted_at = _clean_stamp(get("submitted_at"), stamps)
-    confirmed_at = _clean_stamp(get("confirmed_at"), stamps)
+    names = get("names")
+    names = () if names is None or names == [] else _clean_list(names, MAX_NAMES)
+    handles = get("handles")
+    handles = () if handles is None or handles == [] else _clean_list(handles, MAX_HANDLES)
+    submitted = get("submitted_at")
+    submitted_at = stamps.get(submitted) if type(submitted) is str else None
+    if submitted_at is None:
+        submitted_at = _clean_stamp(submitted, stamps)
+    confirmed = get("confirmed_at")
+    confirmed_at = stamps.get(confirmed) if type(confirmed) is str else None
+    if confirmed_at is None:
+        confirmed_at = _clean_stamp(confirmed, stamps)
     if (
         account_id is False or reason is False or names is None or handles is None
         or submitted_at is False or confirmed_at is False
@@ -179,8 +191,11 @@ def _parse_clean(record: Any, stamps: dict[str, datetime]) -> ObjectionRow | Non
             return None
     if handles:
         handles = tuple(h.lstrip("@") for h in handles)
-    return ObjectionRow(email, account_id, country, reason, names, handles,
-                        submitted_at, confirmed_at)  # type: ignore[arg-type]  # fmt: skip
+    values = (email, account_id, country, reason, names, handles, submitted_at, confirmed_at)
+    return _new_row(ObjectionRow, values)  # ObjectionRow(*values) without its Python frame
+
+
+_new_row = tuple.__new__
 
 
 def _clean_text(value: Any, max_length: int) -> str | bool | None:
@@ -255,8 +270,8 @@ def import_objection_file(
     """Import a JSON Lines file in the caller's transaction; any bad row fails it all (exit 2)."""
     errors: list[RowError] = []
     with _collector_paused():
-        rows = read_objection_file(path, errors)
-        result = import_objections(session, rows, progress=progress)
+        chunks = _chunked(read_objection_file(path, errors))
+        result = _import_chunks(session, chunks, "import", None, progress)
     if errors:
         raise InputError(f"{path.name}: {len(errors)} invalid row(s); nothing imported", errors)
     return result
@@ -284,14 +299,28 @@ def import_objections(
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Import rows in chunks: new → imported, newly confirmed or changed → updated."""
+    return _import_chunks(session, _chunked(iter(rows)), source, now, progress)
+
+
+def _import_chunks(
+    session: Session,
+    chunks: Iterable[list[ObjectionRow]],
+    source: str,
+    now: datetime | None,
+    progress: Callable[[int], None] | None,
+) -> ImportResult:
     lock_registry(session)
     result = ImportResult()
-    rows = iter(rows)
-    while chunk := list(islice(rows, CHUNK_SIZE)):
+    for chunk in chunks:
         _import_chunk(session, chunk, source, now or datetime.now(UTC), result)
         if progress is not None:
             progress(len(chunk))
     return result
+
+
+def _chunked(rows: Iterator[ObjectionRow]) -> Iterator[list[ObjectionRow]]:
+    while chunk := list(islice(rows, CHUNK_SIZE)):
+        yield chunk
 
 
 @dataclass(slots=True)
@@ -542,8 +571,7 @@ def _insert_states(session: Session, states: list[dict[str, Any]]) -> None:
     if conn.dialect.name != "sqlite":
         bulk_insert(session, OBJECTIONS, states)
         return
-    columns = [_sqlite_column(states, name, OBJECTIONS.c[name].type) for name in INSERT_COLUMNS]
-    rows = list(zip(*columns, strict=True))
+    rows = _sqlite_rows(states)
     step = SQLITE_ROWS_PER_INSERT
     full = len(rows) - len(rows) % step
     if full:
@@ -552,6 +580,44 @@ def _insert_states(session: Session, states: list[dict[str, Any]]) -> None:
     if full < len(rows):
         rest = tuple(chain.from_iterable(rows[full:]))
         conn.exec_driver_sql(_sqlite_insert_sql(len(rows) - full), rest)
+
+
+def _sqlite_rows(states: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """The states as SQLite stores them (as ``bulk_insert`` converts: naive UTC text, JSON)."""
+    stamps: dict[datetime, str] = {}
+
+    def stamp(value: datetime | None) -> str | None:
+        if value is None:
+            return None
+        text = stamps.get(value)
+        if text is None:
+            text = stamps[value] = _sqlite_stamp(value)
+        return text
+
+    return [
+        (s["id"], s["email"], s["email_normalized"], s["account_id"], s["country"], s["reason"],
+         _json_list(s["names"]), _json_list(s["handles"]), s["status"], stamp(s["submitted_at"]),
+         stamp(s["confirmed_at"]), stamp(s["withdrawn_at"]), s["confirm_seq"], s["source"],
+         stamp(s["updated_at"]))
+        for s in states
+    ]  # fmt: skip
+
+
+def _sqlite_stamp(value: datetime) -> str:
+    """SQLAlchemy's SQLite storage format: naive UTC ``YYYY-MM-DD HH:MM:SS.ffffff``."""
+    if value.tzinfo is None:
+        raise ValueError("registry timestamps must be timezone-aware")
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+_JSON_TEXT = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]
+
+
+def _json_list(values: list[str]) -> str:
+    """``json.dumps`` of a list of strings (default separators, ASCII), without its overhead."""
+    if not values:
+        return "[]"
+    return "[" + ", ".join([_JSON_TEXT(value) for value in values]) + "]"
 
 
 @cache
