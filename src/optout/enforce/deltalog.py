@@ -17,7 +17,10 @@ LOG_DIR = "_delta_log"
 
 def current_files(data_dir: Path) -> dict[str, int]:
     """Data files of the current version (relative to ``data/``) with their sizes."""
-    actions = pa.table(DeltaTable(str(data_dir)).get_add_actions(flatten=True))
+    # through the C stream interface: pa.table() on deltalake's table would import pandas
+    actions = pa.RecordBatchReader.from_stream(
+        DeltaTable(str(data_dir)).get_add_actions(flatten=True)
+    ).read_all()
     return dict(
         zip(actions.column("path").to_pylist(), actions.column("size_bytes").to_pylist(),
             strict=True)

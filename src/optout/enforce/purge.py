@@ -24,7 +24,7 @@ from optout.enforce.text import NameFinder, SurrogateUnlinker
 from optout.errors import InputError
 from optout.keys import Pseudonymizer
 from optout.pipeline.manifest import MANIFEST_NAME, read_manifest, write_manifest
-from optout.pipeline.report import write_report
+from optout.pipeline.report import REPORT_NAME, write_report
 from optout.pipeline.steps import DIGEST_MODULUS
 from optout.registry.db import Registry
 from optout.registry.objections import current_watermark, objections_new_since
@@ -264,7 +264,8 @@ def _record(
 ) -> None:  # fmt: skip
     """Write the manifest and report, then record the version, holdings and audit entry."""
     path = write_manifest(dataset_dir, manifest)
-    write_report(dataset_dir, manifest)
+    if (dataset_dir / REPORT_NAME).is_file():
+        write_report(dataset_dir, manifest)
     manifest_sha = hashlib.sha256(path.read_bytes()).hexdigest()
     details = {key: value for key, value in result.as_dict().items() if key != "dataset"}
     details["objection_ids"] = list(coverage.objection_ids)

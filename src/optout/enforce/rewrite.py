@@ -100,8 +100,8 @@ def rewrite_file(data_dir: Path, path: str, bucket: int, targets: Targets) -> Fi
     outcome.rows_rewritten = rewritten
     outcome.removed_counts = _removed_counts(removed)
     outcome.media_removed = _media_paths(removed)
-    outcome.digest_delta = (
-        _digest(after, bucket) - _digest(before, bucket) - _digest(removed, bucket)
+    outcome.digest_delta = _digest(after, bucket) - _digest(
+        pa.concat_tables([before, removed]), bucket
     )
     outcome.new = _write(data_dir, result, bucket)
     return outcome
@@ -138,7 +138,7 @@ def _digest(table: pa.Table, bucket: int) -> int:
     if table.num_rows == 0:
         return 0
     table = table.append_column("bucket", pa.array([bucket] * table.num_rows, pa.int32()))
-    table = table.select(OUTPUT_SCHEMA.names).cast(OUTPUT_SCHEMA)
+    table = table.select(OUTPUT_SCHEMA.names).cast(OUTPUT_SCHEMA).combine_chunks()
     return sum(rows_digest(batch) for batch in table.to_batches())
 
 

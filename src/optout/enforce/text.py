@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -94,24 +94,31 @@ class SurrogateUnlinker:
     """Turns the surrogates of given people into ``[PERSON]`` in rows that mention them."""
 
     def __init__(self, keys: Iterable[str], pseudonymizer: Pseudonymizer) -> None:
-        self._patterns: dict[str, re.Pattern[str]] = {}
+        self._strings: dict[str, tuple[str, ...]] = {}
         self._pseudonymizer = pseudonymizer
         self._keys = set(keys)
 
-    def _pattern(self, key: str) -> re.Pattern[str]:
-        if key not in self._patterns:
-            words = sorted(surrogate_strings(key, self._pseudonymizer), key=len, reverse=True)
-            alternatives = "|".join(re.escape(w) for w in words)
-            self._patterns[key] = re.compile(rf"(?<![\w@])@?(?:{alternatives})(?![\w])")
-        return self._patterns[key]
+    def _surrogates(self, key: str) -> tuple[str, ...]:
+        if key not in self._strings:
+            found = surrogate_strings(key, self._pseudonymizer)
+            self._strings[key] = tuple(sorted(found, key=len, reverse=True))
+        return self._strings[key]
 
     def unlink(self, text: str | None, keys: Iterable[str]) -> str | None:
         """``text`` with the surrogates of those of ``keys`` that are purged replaced."""
         if text is None:
             return None
         for key in sorted(self._keys.intersection(keys)):
-            text = self._pattern(key).sub(PLACEHOLDER, text)
+            for surrogate in self._surrogates(key):
+                if surrogate in text:  # a plain search first: most candidates are absent
+                    text = _word_pattern(surrogate).sub(PLACEHOLDER, text)
         return text
+
+
+@lru_cache(maxsize=4096)
+def _word_pattern(surrogate: str) -> re.Pattern[str]:
+    """``surrogate`` as a whole word, with the ``@`` of a handle."""
+    return re.compile(rf"(?<![\w@])@?{re.escape(surrogate)}(?!\w)")
 
 
 class PiiScanner:
