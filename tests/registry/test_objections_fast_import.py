@@ -246,3 +246,23 @@ def test_sqlite_rows_match_what_bulk_insert_would_store() -> None:
     ]  # fmt: skip
     columns = [_sqlite_column(states, name, OBJECTIONS.c[name].type) for name in INSERT_COLUMNS]
     assert _sqlite_rows(states) == list(zip(*columns, strict=True))
+
+
+@pytest.mark.parametrize("field", ["email", "reason", "names"])
+def test_lone_surrogates_are_reported_not_crashing(tmp_path: Path, field: str) -> None:
+    from optout.registry import open_registry
+
+    values = {"email": '"\\ud800@example.org"', "reason": '"x\\udc00"', "names": '["A \\ud800"]'}
+    line = '{"email": "a@example.org", "' + field + '": ' + values[field] + "}\n"
+    if field == "email":
+        line = '{"email": ' + values["email"] + "}\n"
+    path = tmp_path / "objections.jsonl"
+    path.write_text(line, encoding="utf-8")
+    with (
+        open_registry() as registry,
+        registry.session() as session,
+        pytest.raises(InputError) as caught,
+    ):
+        import_objection_file(session, path)
+    assert caught.value.errors[0].field == field
+    assert "surrogate" in caught.value.errors[0].reason

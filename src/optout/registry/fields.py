@@ -9,6 +9,7 @@ from typing import Any
 from optout.keys import normalize_email
 
 EMAIL_SYNTAX = re.compile(r"^[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+$")
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # JSON may escape one; UTF-8 cannot store it
 
 
 class FieldProblem(ValueError):
@@ -27,6 +28,8 @@ def optional_text(record: dict[str, Any], field: str, max_length: int = 10_000) 
         return None
     if not isinstance(value, str):
         raise FieldProblem(field, "must be a string")
+    if LONE_SURROGATE.search(value):
+        raise FieldProblem(field, "is not valid Unicode text (a lone surrogate)")
     value = value.strip()
     if len(value) > max_length:
         raise FieldProblem(field, f"is longer than {max_length} characters")
@@ -94,6 +97,8 @@ def string_list(record: dict[str, Any], field: str, max_items: int) -> tuple[str
         return ()
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise FieldProblem(field, "must be a list of strings")
+    if any(LONE_SURROGATE.search(item) for item in value):
+        raise FieldProblem(field, "is not valid Unicode text (a lone surrogate)")
     items = tuple(" ".join(item.split()) for item in value)
     if len(items) > max_items:
         raise FieldProblem(field, f"has {len(items)} entries; at most {max_items} are allowed")

@@ -25,6 +25,7 @@ from optout.registry.bulk import bulk_insert
 from optout.registry.db import pseudonymizer_of
 from optout.registry.fields import (
     EMAIL_SYNTAX,
+    LONE_SURROGATE,
     FieldProblem,
     country_field,
     email_field,
@@ -202,7 +203,7 @@ def _clean_text(value: Any, max_length: int) -> str | bool | None:
     """``optional_text`` for a clean value; False where the exact check must decide."""
     if value is None:
         return None
-    if type(value) is not str:
+    if type(value) is not str or LONE_SURROGATE.search(value):
         return False
     value = value.strip()
     if len(value) > max_length:
@@ -218,7 +219,7 @@ def _clean_list(value: Any, max_items: int) -> tuple[str, ...] | None:
         return None
     items = []
     for item in value:
-        if type(item) is not str:
+        if type(item) is not str or LONE_SURROGATE.search(item):
             return None
         item = " ".join(item.split())
         if not item:
