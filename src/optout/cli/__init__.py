@@ -18,6 +18,8 @@ from optout.cli import (
     sample,
     serve,
 )
+from optout.cli import purge as purge_cli
+from optout.cli import verify as verify_cli
 
 app = typer.Typer(
     name="optout",
@@ -38,6 +40,8 @@ app.command("build")(build.build)
 app.command("serve")(serve.serve)
 app.command("notify")(notify.notify)
 app.command("lookup")(lookup.lookup)
+app.command("verify")(verify_cli.verify)
+app.command("purge")(purge_cli.purge)
 
 
 def main() -> None:
