@@ -101,7 +101,7 @@ def test_purge_by_account_needs_no_export(
     assert again_code == 0 and again["rows_removed"] == 0 and again["files_rewritten"] == 0
 
 
-def test_email_objection_without_export_is_refused(
+def test_email_objections_are_purged_from_the_registry_alone(
     tmp_path: Path, build: Build, import_objections: Import
 ) -> None:
     export = write_export(tmp_path / "export", ACCOUNTS, CONTENT)
@@ -109,7 +109,18 @@ def test_email_objection_without_export_is_refused(
     build(export, out)
     import_objections([{"email": "bob@example.org", "submitted_at": "2026-01-01T00:00:00Z",
                         "confirmed_at": "2026-01-01T00:00:00Z"}])  # fmt: skip
-    code, result = invoke("purge", str(out))
-    assert code == 2 and "--export" in result["error"]
     code, report = invoke("verify", str(out))
     assert code == 1 and report["checks"]["covered_emails_held"] == 1
+    code, result = invoke("purge", str(out))
+    assert code == 0, result
+    assert result["rows_removed"] == 2
+    # the purged version still links emails to authors, so a second purge finds Carla
+    import_objections([{"email": "CARLA@example.org", "submitted_at": "2026-02-01T00:00:00Z",
+                        "confirmed_at": "2026-02-01T00:00:00Z"}])  # fmt: skip
+    code, result = invoke("purge", str(out))
+    assert code == 0, result
+    assert result["rows_removed"] == 1
+    code, report = invoke("verify", str(out), "--full")
+    assert code == 0, report
+    authors = {row["author_key"] for row in dataset_rows(out)}
+    assert authors.isdisjoint({KEYS.author("bob"), KEYS.author("carla")})

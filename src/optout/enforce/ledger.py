@@ -62,17 +62,11 @@ def holdings_of(session: Session, row: DatasetVersion | None) -> Holdings:
 def authors_of_emails(
     session: Session, version_id: int | None, email_keys: Iterable[str]
 ) -> dict[str, set[str]]:
-    """Authors behind email pseudonyms, where the registry links them (newer registries).
-
-    The registry as of this writing records a version's author and email keys without the
-    link between them; ``optout.registry.datasets.authors_of_emails`` supplies it once it
-    exists. Without it, purge needs ``--export`` for objections made by email.
-    """
-    helper = getattr(registry_datasets, "authors_of_emails", None)
+    """Authors behind email pseudonyms, as the build (or the previous purge) recorded them."""
     keys = sorted(set(email_keys))
-    if helper is None or version_id is None or not keys:
+    if version_id is None or not keys:
         return {}
-    return {key: set(authors) for key, authors in helper(session, version_id, keys).items()}
+    return registry_datasets.authors_of_emails(session, version_id, keys)
 
 
 def record_purge(
@@ -99,6 +93,13 @@ def record_purge(
         registry_datasets.record_holdings(
             session, row.id, previous.authors - removed_authors, previous.emails - removed_emails
         )
+        if previous.version_id is not None:
+            kept_pairs = [
+                (email, author)
+                for email, author in registry_datasets.email_authors(session, previous.version_id)
+                if author not in removed_authors and email not in removed_emails
+            ]
+            registry_datasets.record_email_authors(session, row.id, kept_pairs)
     elif row.watermark < manifest["watermark"]:  # nothing to rewrite: the version stays
         registry_datasets.mark_version_purged(session, row.id, manifest["watermark"])
     for older in registry_datasets.dataset_versions(session, path):

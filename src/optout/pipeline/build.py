@@ -310,7 +310,14 @@ def _record_version(
     held = facts.table.filter(
         pc.is_in(facts.table.column("a_author_key"), pa.array(sorted(totals.author_keys)))
     )
-    email_keys = [key for key in held.column("a_email_key").to_pylist() if key]
+    pairs = [
+        (email, author)
+        for email, author in zip(
+            held.column("a_email_key").to_pylist(), held.column("a_author_key").to_pylist(),
+            strict=True,
+        )
+        if email
+    ]
     manifest_sha = hashlib.sha256(manifest_path.read_bytes()).hexdigest()
     with registry.session() as session:
         version = registry_datasets.record_dataset_version(
@@ -323,7 +330,9 @@ def _record_version(
             rows_out=manifest["rows_out"],
             manifest_sha256=manifest_sha,
         )
+        email_keys = {email for email, _ in pairs}
         registry_datasets.record_holdings(session, version.id, totals.author_keys, email_keys)
+        registry_datasets.record_email_authors(session, version.id, pairs)
 
 
 def _policy_warnings(policy: Policy, facts: AccountFacts) -> list[str]:

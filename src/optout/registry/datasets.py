@@ -10,7 +10,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from optout.registry import audit
-from optout.registry.models import Dataset, DatasetHolding, DatasetVersion, TrainedModel
+from optout.registry.models import (
+    Dataset,
+    DatasetEmailAuthor,
+    DatasetHolding,
+    DatasetVersion,
+    TrainedModel,
+)
 from optout.registry.objections import lock_registry
 
 HOLDINGS_CHUNK = 10_000
@@ -69,6 +75,45 @@ def record_holdings(
             session.execute(sa.insert(DatasetHolding), rows)
             written += len(rows)
     return written
+
+
+def record_email_authors(
+    session: Session, version_id: int, pairs: Iterable[tuple[str, str]]
+) -> int:
+    """Record which author each held email pseudonym belongs to (bulk); returns rows written."""
+    written = 0
+    unique = iter(sorted(set(pairs)))
+    while chunk := list(islice(unique, HOLDINGS_CHUNK)):
+        rows = [
+            {"version_id": version_id, "email_key": email, "author_key": author}
+            for email, author in chunk
+        ]
+        session.execute(sa.insert(DatasetEmailAuthor), rows)
+        written += len(rows)
+    return written
+
+
+def authors_of_emails(
+    session: Session, version_id: int, email_keys: Iterable[str]
+) -> dict[str, set[str]]:
+    """The author pseudonyms behind each of ``email_keys`` in one dataset version."""
+    found: dict[str, set[str]] = {}
+    unique = iter(sorted(set(email_keys)))
+    while chunk := list(islice(unique, HOLDINGS_CHUNK)):
+        query = sa.select(DatasetEmailAuthor.email_key, DatasetEmailAuthor.author_key).where(
+            DatasetEmailAuthor.version_id == version_id, DatasetEmailAuthor.email_key.in_(chunk)
+        )
+        for email, author in session.execute(query):
+            found.setdefault(email, set()).add(author)
+    return found
+
+
+def email_authors(session: Session, version_id: int) -> list[tuple[str, str]]:
+    """Every (email key, author key) pair a version recorded."""
+    query = sa.select(DatasetEmailAuthor.email_key, DatasetEmailAuthor.author_key).where(
+        DatasetEmailAuthor.version_id == version_id
+    )
+    return [(email, author) for email, author in session.execute(query)]
 
 
 def versions_holding(session: Session, kind: str, keys: Iterable[str]) -> dict[int, set[str]]:

@@ -197,6 +197,18 @@ class DatasetHolding(Base):
     key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
 
 
+class DatasetEmailAuthor(Base):
+    """Which author a held email pseudonym belongs to, so an objection by email finds rows."""
+
+    __tablename__ = "dataset_email_authors"
+
+    version_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("dataset_versions.id", ondelete="CASCADE"), primary_key=True
+    )
+    email_key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    author_key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+
+
 class TrainedModel(Base):
     """A model trained on a dataset version, so a purge knows which models it concerns."""
 
