@@ -12,7 +12,7 @@ DEMO_AS_OF := 2026-06-01T00:00:00Z
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev,train]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -40,7 +40,7 @@ lint: install
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/python -m pip install --quiet --upgrade pip
-	.lock-venv/bin/python -m pip install --quiet '.[dev]'
+	.lock-venv/bin/python -m pip install --quiet '.[dev,train]'
 	.lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^optout' > requirements.lock
 	rm -rf .lock-venv
 
