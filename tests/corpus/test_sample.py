@@ -22,25 +22,13 @@ from typer.testing import CliRunner
 from optout.cli import app
 from optout.corpus.sample import generate_sample
 from optout.corpus.sample.names import fold
+from optout.corpus.schema import CONTENT_KINDS
 
 runner = CliRunner()
 SEED = 7
 ACCOUNTS = 250
 REF = date(2026, 6, 1)
-KINDS = {
-    "post",
-    "comment",
-    "photo",
-    "story",
-    "reel",
-    "profile",
-    "group_post",
-    "page_post",
-    "channel_post",
-    "review",
-    "ai_chat",
-    "message",
-}
+KINDS = set(CONTENT_KINDS)
 LABELS = {"PERSON", "HANDLE", "EMAIL", "PHONE", "IBAN", "CARD", "IP", "NATIONAL_ID", "URL"}
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")

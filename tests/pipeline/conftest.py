@@ -72,7 +72,9 @@ def invoke(*args: str) -> tuple[int, dict[str, Any]]:
     try:
         payload = json.loads(result.stdout)
     except json.JSONDecodeError:
-        raise AssertionError(f"not JSON (exit {result.exit_code}): {result.output}") from None
+        raise AssertionError(
+            f"not JSON (exit {result.exit_code}): {result.output} {result.exception!r}"
+        ) from result.exception
     return result.exit_code, payload
 
 
