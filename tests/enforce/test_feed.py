@@ -79,3 +79,12 @@ def test_without_the_export_only_named_accounts_get_author_keys(dataset: Path) -
     written = invoke("exclusions", "export", str(dataset))
     keys = json.loads(Path(written["out"]).read_text())["keys"]
     assert keys["author"] == [KEYS.author("cy")] and len(keys["email"]) == 2
+
+
+def test_an_email_objection_after_the_build_gets_the_author_key_it_held(dataset: Path) -> None:
+    """Bob objected by email after the build; once purged, the feed names his author key."""
+    invoke("purge", str(dataset))
+    written = invoke("exclusions", "export", str(dataset))
+    keys = json.loads(Path(written["out"]).read_text())["keys"]
+    assert KEYS.author("bob") in keys["author"] and KEYS.author("cy") in keys["author"]
+    assert KEYS.author("ana") not in keys["author"]  # never held: excluded at build time

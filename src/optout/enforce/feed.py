@@ -18,6 +18,7 @@ from optout.config import DEFAULT_KEY_FILE, ConfigError, Settings
 from optout.errors import CheckFailed, InputError
 from optout.keys import normalize_email
 from optout.registry import Registry, confirmed_objections
+from optout.registry.datasets import authors_of_emails_in_dataset
 
 FEED_FORMAT = "optout-exclusions/1"
 FEED_KEY_NAME = "feed-ed25519.pem"
@@ -86,12 +87,16 @@ def canonical(value: Any) -> bytes:
 
 
 def exclusion_keys(
-    registry: Registry, watermark: int, account_emails: dict[str, str] | None = None
+    registry: Registry,
+    watermark: int,
+    account_emails: dict[str, str] | None = None,
+    dataset: tuple[str, str] | None = None,
 ) -> dict[str, list[str]]:
     """Author and email pseudonyms of every objector confirmed up to ``watermark``.
 
-    ``account_emails`` (normalised email -> account ids, from an export) adds the author
-    keys of accounts matched by an objection's email.
+    An objection by email adds the author keys of the accounts behind it: those any version
+    of ``dataset`` (path, table id) held, as the registry links them, and those
+    ``account_emails`` (normalised email -> account ids, from an export) names.
     """
     pseudonymizer = registry.pseudonymizer
     authors: set[str] = set()
@@ -99,12 +104,16 @@ def exclusion_keys(
     with registry.read_session() as session:
         objections = confirmed_objections(session, up_to_seq=watermark)
         pairs = [(o.email_normalized, o.account_id) for o in objections]
-    for email, account_id in pairs:
-        if email:
-            emails.add(pseudonymizer.email(email))
-            authors.update(pseudonymizer.author(a) for a in (account_emails or {}).get(email, ()))
-        if account_id:
-            authors.add(pseudonymizer.author(account_id))
+        for email, account_id in pairs:
+            if email:
+                emails.add(pseudonymizer.email(email))
+                by_export = (account_emails or {}).get(email, ())
+                authors.update(pseudonymizer.author(a) for a in by_export)
+            if account_id:
+                authors.add(pseudonymizer.author(account_id))
+        if dataset is not None:
+            linked = authors_of_emails_in_dataset(session, *dataset, emails)
+            authors.update(author for found in linked.values() for author in found)
     return {"author": sorted(authors), "email": sorted(emails)}
 
 
@@ -127,9 +136,9 @@ def build_feed(
     """The signed feed document of a dataset: manifest, signature and keys."""
     from optout.enforce.lineage import dataset_identity
 
-    _path, table_id, version, manifest = dataset_identity(dataset_dir)
+    path, table_id, version, manifest = dataset_identity(dataset_dir)
     by_email = export_accounts_by_email(export_dir) if export_dir else None
-    keys = exclusion_keys(registry, int(manifest["watermark"]), by_email)
+    keys = exclusion_keys(registry, int(manifest["watermark"]), by_email, (path, table_id))
     signing_key = load_signing_key(settings)
     feed_manifest = {
         "format": FEED_FORMAT, "dataset": dataset_dir.resolve().name, "table_id": table_id,

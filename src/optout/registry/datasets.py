@@ -108,6 +108,28 @@ def authors_of_emails(
     return found
 
 
+def authors_of_emails_in_dataset(
+    session: Session, path: str, table_id: str, email_keys: Iterable[str]
+) -> dict[str, set[str]]:
+    """The author pseudonyms behind email pseudonyms in any recorded version of a dataset."""
+    found: dict[str, set[str]] = {}
+    unique = iter(sorted(set(email_keys)))
+    while chunk := list(islice(unique, HOLDINGS_CHUNK)):
+        query = (
+            sa.select(DatasetEmailAuthor.email_key, DatasetEmailAuthor.author_key)
+            .join(DatasetVersion, DatasetVersion.id == DatasetEmailAuthor.version_id)
+            .join(Dataset)
+            .where(
+                Dataset.path == path,
+                Dataset.table_id == table_id,
+                DatasetEmailAuthor.email_key.in_(chunk),
+            )
+        )
+        for email, author in session.execute(query):
+            found.setdefault(email, set()).add(author)
+    return found
+
+
 def email_authors(session: Session, version_id: int) -> list[tuple[str, str]]:
     """Every (email key, author key) pair a version recorded."""
     query = sa.select(DatasetEmailAuthor.email_key, DatasetEmailAuthor.author_key).where(
