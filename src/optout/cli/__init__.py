@@ -18,6 +18,7 @@ from optout.cli import (
     sample,
     serve,
 )
+from optout.cli import eval as eval_cli
 from optout.cli import purge as purge_cli
 from optout.cli import verify as verify_cli
 
@@ -35,6 +36,7 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(policy.app, name="policy")
 app.add_typer(lineage.app, name="lineage")
 app.add_typer(exclusions.app, name="exclusions")
+app.add_typer(eval_cli.app, name="eval")
 app.command("sample")(sample.sample)
 app.command("build")(build.build)
 app.command("serve")(serve.serve)
