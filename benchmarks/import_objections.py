@@ -49,14 +49,20 @@ def main() -> None:
         url = f"sqlite:///{Path(tmp) / 'registry.db'}"
         with open_registry(url, pseudonymizer=Pseudonymizer(os.urandom(32))) as registry:
             started, cpu_started = time.perf_counter(), time.process_time()
+            children = resource.getrusage(resource.RUSAGE_CHILDREN)
+            child_cpu_started = children.ru_utime + children.ru_stime
             with registry.session() as session:
                 result = import_objection_file(session, source)
             elapsed = time.perf_counter() - started
             cpu = time.process_time() - cpu_started
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            children = resource.getrusage(resource.RUSAGE_CHILDREN)
+            child_cpu = children.ru_utime + children.ru_stime - child_cpu_started
+            child_peak = children.ru_maxrss / 1024
             print(f"imported {result.as_dict()} in {elapsed:.1f} s "
                   f"({args.rows / elapsed:,.0f} rows/s); CPU {cpu:.1f} s "
-                  f"({cpu / args.rows * 1e6:.1f} µs/row); peak RSS {peak:,.0f} MB")  # fmt: skip
+                  f"({cpu / args.rows * 1e6:.1f} µs/row) + reader process {child_cpu:.1f} s; "
+                  f"peak RSS {peak:,.0f} MB (reader {child_peak:,.0f} MB)")  # fmt: skip
             if args.verify:
                 started = time.perf_counter()
                 with registry.read_session() as session:

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import gc
 import json
+import os
+import pickle
+import queue
 import secrets
+import subprocess
+import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from itertools import chain, islice
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -268,14 +274,164 @@ def read_objection_file(path: Path, errors: list[RowError]) -> Iterator[Objectio
 def import_objection_file(
     session: Session, path: Path, progress: Callable[[int], None] | None = None
 ) -> ImportResult:
-    """Import a JSON Lines file in the caller's transaction; any bad row fails it all (exit 2)."""
+    """Import a JSON Lines file in the caller's transaction; any bad row fails it all (exit 2).
+
+    A large file is read, parsed and validated in a second process (``_read_in_worker``)
+    while this one merges and inserts: the same chunks, in the same order, and the same
+    errors as reading it here.
+    """
     errors: list[RowError] = []
     with _collector_paused():
-        chunks = _chunked(read_objection_file(path, errors))
-        result = _import_chunks(session, chunks, "import", None, progress)
+        if _worth_a_worker(path):
+            with _read_in_worker(path, errors) as chunks:
+                result = _import_chunks(session, chunks, "import", None, progress)
+        else:
+            chunks = _chunked(read_objection_file(path, errors))
+            result = _import_chunks(session, chunks, "import", None, progress)
     if errors:
         raise InputError(f"{path.name}: {len(errors)} invalid row(s); nothing imported", errors)
     return result
+
+
+# Files of at least this many bytes (about 20,000 typical lines) are read in a worker process.
+PARALLEL_MIN_BYTES = 4 << 20
+WORKER_CHUNKS_AHEAD = 8  # chunks the worker may have ready beyond what the pipe holds
+WORKER_PIPE_BYTES = 1 << 20  # the pipe's size where the system allows (Linux: pipe-max-size)
+_WORKER_CODE = (
+    "import signal; signal.signal(signal.SIGINT, signal.SIG_IGN); import sys; sys.path[:] = {!r}; "
+    "from optout.registry.objections import _worker_main; _worker_main()"
+)
+
+
+def _worth_a_worker(path: Path) -> bool:
+    if os.name != "posix":
+        return False
+    try:
+        return path.is_file() and path.stat().st_size >= PARALLEL_MIN_BYTES
+    except OSError:
+        return False  # read here, so the error is the one reading raises
+
+
+@contextmanager
+def _read_in_worker(path: Path, errors: list[RowError]) -> Iterator[Iterator[list[ObjectionRow]]]:
+    """The file's validated chunks, read by a child process; ``errors`` filled at the end.
+
+    The child (a fresh interpreter, so nothing of this process is forked or re-run) pickles
+    each chunk (rows as plain tuples) into a pipe, then ``("done", errors)``, or
+    ``("raise", exception)`` where reading failed. The pipe is bounded, so the child stays a
+    few chunks ahead and memory stays flat. The child is ended on any exit from here; it
+    ignores Ctrl-C (this process handles it) and stops when this one goes away (broken pipe).
+    """
+    read_fd, write_fd = os.pipe()
+    try:
+        _widen_pipe(write_fd)
+        child = subprocess.Popen(
+            [sys.executable, "-c", _WORKER_CODE.format(sys.path), str(write_fd), str(path),
+             str(CHUNK_SIZE)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, pass_fds=(write_fd,),
+        )  # fmt: skip
+    except BaseException:
+        os.close(read_fd)
+        raise
+    finally:
+        os.close(write_fd)
+    finished: list[bool] = []
+    try:
+        with open(read_fd, "rb", buffering=1 << 20) as pipe:
+            yield _chunks_from(child, pipe, errors, finished)
+    finally:
+        _end_worker(child, graceful=bool(finished))
+
+
+def _widen_pipe(fd: int) -> None:
+    """Let the pipe hold ``WORKER_PIPE_BYTES`` (Linux; elsewhere the default, 64 KiB)."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, WORKER_PIPE_BYTES)  # type: ignore[attr-defined]
+    except (ImportError, AttributeError, OSError):
+        pass
+
+
+def _chunks_from(
+    child: subprocess.Popen[bytes], pipe: BinaryIO, errors: list[RowError], finished: list[bool]
+) -> Iterator[list[ObjectionRow]]:
+    new_row = _new_row
+    load = pickle.load
+    while True:
+        try:
+            kind, payload = load(pipe)
+        except EOFError:
+            code = child.wait()
+            raise RuntimeError(
+                f"the import reader process ended unexpectedly (exit code {code})"
+            ) from None
+        if kind == "rows":
+            yield [new_row(ObjectionRow, values) for values in payload]
+        elif kind == "done":
+            finished.append(True)
+            errors.extend(payload)
+            return
+        else:
+            raise payload
+
+
+def _end_worker(child: subprocess.Popen[bytes], graceful: bool) -> None:
+    """Wait for a child that sent everything; end any other at once (error, Ctrl-C)."""
+    if graceful:
+        with suppress(subprocess.TimeoutExpired):
+            child.wait(timeout=10)
+    if child.poll() is None:
+        child.kill()
+        child.wait()
+
+
+def _worker_main() -> None:
+    """The reader process (argv: pipe fd, path, chunk size): chunks, then errors or exception.
+
+    A thread writes the pickled chunks to the pipe, so reading goes on while the parent is
+    busy (up to ``WORKER_CHUNKS_AHEAD`` chunks); it stops when the parent goes away.
+    """
+    gc.disable()
+    global CHUNK_SIZE
+    fd, name, size = sys.argv[1:4]
+    path, CHUNK_SIZE = Path(name), int(size)
+    ready: queue.Queue[bytes | None] = queue.Queue(maxsize=WORKER_CHUNKS_AHEAD)
+    writer = threading.Thread(target=_write_messages, args=(int(fd), ready), daemon=True)
+    writer.start()
+
+    def send(message: bytes | None) -> None:
+        while True:
+            try:
+                ready.put(message, timeout=1.0)
+                return
+            except queue.Full:
+                if not writer.is_alive():
+                    raise SystemExit(1) from None
+
+    errors: list[RowError] = []
+    dumps, protocol = pickle.dumps, pickle.HIGHEST_PROTOCOL
+    try:
+        for chunk in _chunked(read_objection_file(path, errors)):
+            send(dumps(("rows", [tuple(row) for row in chunk]), protocol))
+        message: tuple[str, Any] = ("done", errors)
+    except Exception as exc:  # sent to the parent, which raises it
+        try:
+            pickle.dumps(exc)
+        except Exception:
+            exc = RuntimeError(f"reading {path.name} failed: {exc!r}")
+        message = ("raise", exc)
+    send(dumps(message, protocol))
+    send(None)
+    writer.join()
+
+
+def _write_messages(fd: int, ready: queue.Queue[bytes | None]) -> None:
+    """Write each message as it comes; a broken pipe (the parent went away) ends the thread."""
+    with suppress(BrokenPipeError), open(fd, "wb", buffering=1 << 16) as pipe:
+        while (message := ready.get()) is not None:
+            pipe.write(message)
+            pipe.flush()
 
 
 @contextmanager
