@@ -25,6 +25,7 @@ demo: install
 	$(DEMO_ENV) $(BIN)/optout objections import $(DEMO)/export/objections.jsonl
 	$(DEMO_ENV) $(BIN)/optout audit verify
 	$(DEMO_ENV) $(BIN)/optout build $(DEMO)/export --out $(DEMO)/dataset --as-of $(DEMO_AS_OF)
+	$(DEMO_ENV) $(BIN)/optout verify $(DEMO)/dataset --full
 	@echo "The report is at $(CURDIR)/$(DEMO)/dataset/report.html"
 
 test: install

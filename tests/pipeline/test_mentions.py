@@ -61,6 +61,10 @@ def test_objectors_become_person_placeholder(export: Path, build: Build, tmp_pat
     rows = dataset_rows(tmp_path / "dataset")
     mention_rows = [row for row in rows if "[PERSON]" in row["text"]]
     assert len(mention_rows) == len(MENTIONS)
+    keys = Pseudonymizer(TEST_SECRET.encode())
+    objector_keys = {keys.author("olaf"), keys.name("Vera Quintelbrook"), keys.name("veraq")}
+    for row in mention_rows:  # [PERSON] stays unlinkable: no objector's key on the row
+        assert objector_keys.isdisjoint(row["person_keys"])
     for row in rows:
         for name in OBJECTOR_STRINGS:
             assert name.lower() not in row["text"].lower()

@@ -53,6 +53,9 @@ def test_sample_build_accounts_for_every_row(sample: Path, build: Build, tmp_pat
     assert result["rows_out"] > 0 and result["excluded"]["objected"] > 0
     assert all(result["redactions"][kind] > 0 for kind in ("person", "handle", "email", "phone"))
 
+    code, report = invoke("verify", str(tmp_path / "dataset"), "--full")
+    assert code == 0, report  # a fresh build is proven clean, every file on disk included
+
     needles = [fold_pattern(s) for s in objector_strings(sample)]
     mentioned = fold_pattern((sample / "content.jsonl").read_text(encoding="utf-8"))
     assert sum(needle in mentioned for needle in needles) > 5, "the sample names no objector"

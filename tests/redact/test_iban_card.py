@@ -72,3 +72,10 @@ def test_quick_mod97_rejection_agrees_with_stdnum() -> None:
             chars[rng.randrange(len(chars))] = rng.choice("0123456789ABCxyz -.ı")
             mutated = "".join(chars)
             assert is_iban(mutated) == iban.is_valid(mutated.upper(), check_country=False)
+
+
+def test_digits_after_a_plus_are_a_phone_number_not_a_card() -> None:
+    """A phone surrogate like +49 1150 8008186 can be Luhn-valid by chance."""
+    detector = CardDetector()
+    assert detector.find("Erreichbar unter +49 1150 8008186.") == []
+    assert len(detector.find("Karte 4111 1111 1111 1111 bitte")) == 1

@@ -9,7 +9,8 @@ from stdnum import luhn
 from optout.redact.detectors.numbers import MIN_DIGITS, digits_of, might_hold_number
 from optout.redact.spans import BaseDetector, Span
 
-_CARD = re.compile(r"\d(?<![\d\-.,]\d)(?:[ \-]?\d){12,47}(?![\d\-]|[.,]\d)")
+# a number written after "+" is a phone number, never a card
+_CARD = re.compile(r"(?<!\+)\d(?<![\d\-.,]\d)(?:[ \-]?\d){12,47}(?![\d\-]|[.,]\d)")
 # issuer prefixes: Visa 4, Mastercard 51-55 and 2221-2720, Amex 34/37, Diners 30/36/38,
 # Discover 6011/64/65, JCB 35/1800/2131, Maestro 50/56-69, UnionPay 62
 _IIN = re.compile(r"4|5[0-9]|2[2-7]|3[04-8]|6|1800|2131")

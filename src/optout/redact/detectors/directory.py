@@ -15,8 +15,9 @@ _JOINERS = "-."  # inside a longer name or handle when followed by a letter or d
 
 class Person(NamedTuple):
     """What a pattern's match reports (worked out the first time the pattern matches): the
-    span's label and key, every directory person its words could name and their keys,
-    whether any of them objects, and whose surrogate replaces it (the least key's)."""
+    span's label and key, every directory person its words could name, the keys of those who
+    do not object (an objector's mention is ``[PERSON]`` and must stay unlinkable), whether
+    any of them objects, and whose surrogate replaces it (the least key's)."""
 
     length: int
     label: str
@@ -88,12 +89,14 @@ class DirectoryNameDetector(BaseDetector):
         if len(people) == 1:  # most patterns name one person
             only = people[0]
             key = keys[only]
-            entry = Person(len(text), label, people, (key,), key, self.directory.objector[only],
+            objects = self.directory.objector[only]
+            entry = Person(len(text), label, people, () if objects else (key,), key, objects,
                            only)
         else:
             objectors = [keys[i] for i in people if self.directory.objector[i]]
             entry = Person(
-                len(text), label, people, tuple(keys[i] for i in people),
+                len(text), label, people,
+                tuple(keys[i] for i in people if not self.directory.objector[i]),
                 min(objectors) if objectors else min(keys[i] for i in people),
                 bool(objectors), min(people, key=keys.__getitem__),
             )
