@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from optout.errors import InputError, RowError
 
 RecordOrError = tuple[int, dict[str, Any] | None, RowError | None]
+Row = TypeVar("Row")
+MAX_REPORTED_ERRORS = 1_000
 JSON_WHITESPACE = " \t\n\r"  # what ``json.loads`` allows around a value
 # ``json.loads`` without its per-call overhead: the C scanner, for lines that are plain UTF-8
 # starting with ``{`` (so ``json.loads`` would decode them as UTF-8 and scan from 0 too).
@@ -24,6 +26,28 @@ def read_records(path: Path) -> Iterator[RecordOrError]:
         yield from _read_parquet(path)
     else:
         yield from _read_jsonl(path)
+
+
+def read_valid_rows(
+    path: Path, parse: Callable[[dict[str, Any]], Row], errors: list[RowError]
+) -> Iterator[Row]:
+    """Yield parsed rows until the first bad one; then only collect ``errors``.
+
+    ``parse`` raises ``FieldProblem`` (anything with ``field`` and ``reason``) for a bad row.
+    """
+    from optout.registry.fields import FieldProblem
+
+    for number, record, error in read_records(path):
+        if error is None:
+            try:
+                row = parse(record or {})
+            except FieldProblem as problem:
+                error = RowError(path.name, number, problem.field, problem.reason)
+        if error is not None:
+            if len(errors) < MAX_REPORTED_ERRORS:
+                errors.append(error)
+        elif not errors:
+            yield row
 
 
 def count_rows(path: Path) -> int:

@@ -16,9 +16,9 @@ from optout.errors import InputError, RowError
 from optout.registry import audit
 from optout.registry.bulk import bulk_insert
 from optout.registry.fields import FieldProblem, required_text, timestamp_field
-from optout.registry.files import read_records
+from optout.registry.files import read_valid_rows
 from optout.registry.models import NOTICE_CHANNELS, Notice
-from optout.registry.objections import MAX_REPORTED_ERRORS, lock_registry
+from optout.registry.objections import lock_registry
 
 CHUNK_SIZE = 5_000
 
@@ -48,17 +48,7 @@ def parse_notice(record: dict[str, Any]) -> NoticeRow:
 
 def read_notice_file(path: Path, errors: list[RowError]) -> Iterator[NoticeRow]:
     """Yield valid rows until the first bad one; then only collect ``errors``."""
-    for number, record, error in read_records(path):
-        if error is None:
-            try:
-                row = parse_notice(record or {})
-            except FieldProblem as problem:
-                error = RowError(path.name, number, problem.field, problem.reason)
-        if error is not None:
-            if len(errors) < MAX_REPORTED_ERRORS:
-                errors.append(error)
-        elif not errors:
-            yield row
+    return read_valid_rows(path, parse_notice, errors)
 
 
 def import_notice_file(

@@ -39,13 +39,12 @@ from optout.registry.fields import (
     string_list,
     timestamp_field,
 )
-from optout.registry.files import read_records
+from optout.registry.files import read_valid_rows
 from optout.registry.models import CONFIRM_SEQ, Counter, Objection
 
 MAX_NAMES = 5
 MAX_HANDLES = 5
 CHUNK_SIZE = 5_000
-MAX_REPORTED_ERRORS = 1_000
 MAX_EMAIL = 320
 MAX_REMEMBERED_STAMPS = 100_000
 SCOPE_FIELDS = ("account_id", "names", "handles")  # a change here is new to every dataset
@@ -255,17 +254,11 @@ def _clean_stamp(value: Any, stamps: dict[str, datetime]) -> datetime | bool | N
 def read_objection_file(path: Path, errors: list[RowError]) -> Iterator[ObjectionRow]:
     """Yield valid rows until the first bad one; then only collect ``errors``."""
     stamps: dict[str, datetime] = {}
-    for number, record, error in read_records(path):
-        if error is None:
-            try:
-                row = _parse_clean(record, stamps) or parse_objection(record or {})
-            except FieldProblem as problem:
-                error = RowError(path.name, number, problem.field, problem.reason)
-        if error is not None:
-            if len(errors) < MAX_REPORTED_ERRORS:
-                errors.append(error)
-        elif not errors:
-            yield row
+
+    def parse(record: dict[str, Any]) -> ObjectionRow:
+        return _parse_clean(record, stamps) or parse_objection(record)
+
+    return read_valid_rows(path, parse, errors)
 
 
 # -- import -------------------------------------------------------------------------------
