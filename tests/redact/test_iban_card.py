@@ -79,3 +79,13 @@ def test_digits_after_a_plus_are_a_phone_number_not_a_card() -> None:
     detector = CardDetector()
     assert detector.find("Erreichbar unter +49 1150 8008186.") == []
     assert len(detector.find("Karte 4111 1111 1111 1111 bitte")) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Transferência para PT02 6214 5499 7155 8932 6614 3, por favor.",
+     "IBAN: DE02 3691 5936 8568 7293 46"],
+)  # fmt: skip
+def test_digits_inside_an_iban_shape_are_not_a_card(text: str) -> None:
+    """Surrogate IBANs fail mod-97, so the card detector must not claim their digits."""
+    assert CardDetector().find(text) == []

@@ -43,3 +43,12 @@ def test_bare_digit_ids_need_a_context_word(context: str, value: str) -> None:
 
 def test_failing_checksum_is_not_an_id() -> None:
     assert found("12345678A and BSN 111222334") == []
+
+
+def test_digits_of_a_phone_number_are_not_an_id() -> None:
+    """A phone surrogate after "+" can pass an ID checksum by chance."""
+    from optout.redact.detectors import NationalIdDetector
+
+    detector = NationalIdDetector()
+    assert detector.find("Tel: +353223217376", "IE") == []
+    assert detector.find("Tel. +391036390584", "IT") == []

@@ -133,3 +133,15 @@ def test_surrogates_are_deterministic_and_keyed() -> None:
     one = StructuredSurrogates(Pseudonymizer(b"a"))
     assert one("email", "x@y.de") == StructuredSurrogates(Pseudonymizer(b"a"))("email", "x@y.de")
     assert one("email", "x@y.de") != StructuredSurrogates(Pseudonymizer(b"b"))("email", "x@y.de")
+
+
+def test_national_id_surrogates_are_never_card_numbers() -> None:
+    """A 15-digit NIR surrogate must not pass as a card, or verify would flag it."""
+    from optout.keys import Pseudonymizer
+    from optout.redact.detectors.card import is_card_number
+    from optout.redact.detectors.numbers import digits_of
+    from optout.redact.surrogates import StructuredSurrogates
+
+    surrogates = StructuredSurrogates(Pseudonymizer(b"k" * 32))
+    values = [f"1 85 05 78 006 084 {n:02d}" for n in range(60)]
+    assert not any(is_card_number(digits_of(surrogates("national_id", v))) for v in values)

@@ -11,6 +11,8 @@ import phonenumbers
 from stdnum import luhn
 
 from optout.keys import Pseudonymizer
+from optout.redact.detectors.card import is_card_number
+from optout.redact.detectors.numbers import digits_of
 from optout.redact.detectors.phone import (
     is_real_phone,
     is_valid_number,
@@ -169,10 +171,11 @@ def phone_surrogate(value: str, digests: Iterator[int], region: str | None) -> s
 
 
 def national_id_surrogate(value: str, digests: Iterator[int]) -> str:
-    """Same shape, keyed digits and letters, failing every rule's validation."""
+    """Same shape, keyed digits and letters, failing every rule's validation (and not a card
+    number either, which another detector would then claim)."""
     for _, digest in zip(range(_MAX_TRIES), digests, strict=False):
         candidate = _reshape(value, digest)
-        if not validates_as_any(candidate):
+        if not validates_as_any(candidate) and not is_card_number(digits_of(candidate)):
             return candidate
     return re.sub(r"\d", "0", value)
 

@@ -9,6 +9,9 @@ from stdnum import luhn
 from optout.redact.detectors.numbers import MIN_DIGITS, digits_of, might_hold_number
 from optout.redact.spans import BaseDetector, Span
 
+# an IBAN's head (country, check digits, whole groups) running right up to a candidate: the
+# digits belong to an account number (a surrogate IBAN fails mod-97, so nothing else claims it)
+_IBAN_HEAD = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[0-9A-Z]{4})* ?$")
 # a number written after "+" is a phone number, never a card
 _CARD = re.compile(r"(?<!\+)\d(?<![\d\-.,]\d)(?:[ \-]?\d){12,47}(?![\d\-]|[.,]\d)")
 # issuer prefixes: Visa 4, Mastercard 51-55 and 2221-2720, Amex 34/37, Diners 30/36/38,
@@ -55,6 +58,9 @@ class CardDetector(BaseDetector):
         spans = []
         for match in _CARD.finditer(text):
             found = _card_within(match.group())
-            if found is not None:
-                spans.append(Span(match.start() + found[0], match.start() + found[1], "card"))
+            if found is None:
+                continue
+            start, end = match.start() + found[0], match.start() + found[1]
+            if not _IBAN_HEAD.search(text, max(0, start - 40), start):
+                spans.append(Span(start, end, "card"))
         return spans

@@ -10,6 +10,13 @@ from optout.redact.detectors.numbers import MIN_DIGITS, might_hold_number
 from optout.redact.idrules import AFTER, BEFORE, RULES, IdRule, has_context
 from optout.redact.spans import BaseDetector, Span
 
+_PHONE_HEAD = re.compile(r"\+[\d \-().]*$")
+
+
+def in_phone_number(text: str, start: int) -> bool:
+    """Whether position ``start`` continues a number written after "+" (a phone number)."""
+    return _PHONE_HEAD.search(text, max(0, start - 24), start) is not None
+
 
 class NationalIdDetector(BaseDetector):
     """Finds IDs with a distinctive shape and checksum anywhere; bare digit strings
@@ -47,6 +54,6 @@ class NationalIdDetector(BaseDetector):
             for match in rule.pattern.finditer(text):
                 if rule.context and not has_context(lowered, match.start(), rule.context):
                     continue
-                if rule.is_valid(match.group()):
+                if rule.is_valid(match.group()) and not in_phone_number(text, match.start()):
                     spans.append(Span(match.start(), match.end(), "national_id"))
         return spans
