@@ -20,6 +20,7 @@ from optout.registry.objections import (
     new_objection_ids,
     parse_objection,
 )
+from tests.registry.records import objection_record
 
 BASE = {"email": "ana@example.org", "account_id": None, "country": "ES", "reason": "free text",
         "names": ["Ana Pérez"], "handles": [], "submitted_at": "2026-05-01T10:00:00Z",
@@ -147,18 +148,7 @@ def test_objection_ids_are_time_ordered_hex_and_unique() -> None:
 def _write(path: Path, count: int) -> Path:
     with path.open("w", encoding="utf-8") as out:
         for i in range(count):
-            record = {
-                "email": f"Person{i}@Example.org" if i % 10 else None,
-                "account_id": f"acc-{i}" if i % 10 == 0 or i % 7 == 0 else None,
-                "country": "es",
-                "reason": "I object",
-                "names": [f"Ana  Pérez {i}"] if i % 3 == 0 else [],
-                "handles": [f"@user{i}"] if i % 5 == 0 else [],
-                "submitted_at": f"2026-05-{1 + i % 28:02d}T10:00:00+02:00",
-            }
-            if i % 3:
-                record["confirmed_at"] = f"2026-05-{1 + i % 28:02d}T12:00:00Z"
-            out.write(json.dumps(record, ensure_ascii=i % 2 == 0) + "\n")
+            out.write(json.dumps(objection_record(i), ensure_ascii=i % 2 == 0) + "\n")
         out.write(json.dumps({"email": "person1@example.org", "names": ["Bo Berg"]}) + "\n")
     return path
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from optout.errors import InputError
 from optout.registry import Registry, import_objection_file, list_objections, verify_chain
 from optout.registry import objections as module
+from tests.registry.records import objection_record
 
 
 @pytest.fixture(autouse=True)
@@ -44,17 +45,7 @@ def _write(path: Path, count: int, bad: dict[int, str] | None = None) -> Path:
             if i in bad:
                 out.write(bad[i] + "\n")
                 continue
-            record: dict[str, Any] = {
-                "email": f"Person{i % 900}@Example.org" if i % 10 else None,
-                "account_id": f"acc-{i}" if i % 10 == 0 or i % 7 == 0 else None,
-                "country": "es",
-                "reason": "I object",
-                "names": [f"Ana  Pérez {i}"] if i % 3 == 0 else [],
-                "handles": [f"@user{i}"] if i % 5 == 0 else [],
-                "submitted_at": f"2026-05-{1 + i % 28:02d}T10:00:00+02:00",
-            }
-            if i % 3:
-                record["confirmed_at"] = f"2026-05-{1 + i % 28:02d}T12:00:00Z"
+            record = objection_record(i, distinct_emails=900)
             out.write(json.dumps(record, ensure_ascii=i % 2 == 0) + "\n")
         out.write("\n")
     return path
