@@ -13,7 +13,7 @@ from faker import Faker
 
 from optout.keys import Pseudonymizer
 from optout.redact import PeopleDirectory, RedactionConfig, Redactor
-from optout.redact.redactor import PII_LABELS
+from optout.redact.detectors import PII_LABELS
 
 LOCALES = {"de": "de_DE", "fr": "fr_FR", "es": "es_ES", "it": "it_IT", "nl": "nl_NL",
            "pl": "pl_PL", "pt": "pt_PT", "sv": "sv_SE", "en": "en_GB"}

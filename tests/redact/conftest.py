@@ -7,7 +7,7 @@ import pytest
 
 from optout.keys import Pseudonymizer
 from optout.redact import PeopleDirectory, RedactionConfig, Redactor
-from optout.redact.redactor import PII_LABELS
+from optout.redact.detectors import PII_LABELS
 
 ACCOUNTS = {
     "account_id": ["a1", "a2", "a3", "a4", "a5", "a6"],

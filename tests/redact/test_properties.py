@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from optout.keys import Pseudonymizer
 from optout.redact import PeopleDirectory, RedactionConfig, Redactor
-from optout.redact.redactor import PII_LABELS
+from optout.redact.detectors import PII_LABELS
 
 _PSEUDONYMIZER = Pseudonymizer(b"prop-secret")
 _DIRECTORY = PeopleDirectory.build(

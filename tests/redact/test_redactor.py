@@ -6,8 +6,8 @@ import pyarrow as pa
 
 from optout.keys import Pseudonymizer
 from optout.redact import PLACEHOLDER, PeopleDirectory, RedactionConfig, Redactor
+from optout.redact.detectors import PII_LABELS
 from optout.redact.fold import fold_pattern
-from optout.redact.redactor import PII_LABELS
 
 
 def test_plain_text_is_unchanged(redactor: Redactor) -> None:

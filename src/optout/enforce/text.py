@@ -11,10 +11,10 @@ import pyarrow.compute as pc
 
 from optout.keys import Pseudonymizer
 from optout.redact import PLACEHOLDER, PeopleDirectory, RedactionConfig, Redactor, is_surrogate
+from optout.redact.detectors import PII_LABELS, build_detectors
 from optout.redact.detectors.numbers import MIN_DIGITS, digit_count, has_digit_run
 from optout.redact.fold import fold_pattern
 from optout.redact.names import LANGUAGES, choose_surrogate
-from optout.redact.redactor import PII_LABELS, build_detectors
 
 SURROGATE_TRIES = 4  # candidates per language: the build skips those in its directory
 _NON_ASCII = r"[^\x00-\x7f]"
@@ -125,7 +125,7 @@ class PiiScanner:
     """Structured personal data the detectors find, surrogates aside (for ``verify``)."""
 
     def __init__(self) -> None:
-        self._detectors = build_detectors(RedactionConfig(pii=PII_LABELS))
+        self._detectors = build_detectors(PII_LABELS)
 
     def find(self, text: str) -> Iterator[str]:
         """Labels of real-looking personal data in ``text`` (never the values)."""

@@ -7,9 +7,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from optout.redact.detectors import build_detectors
 from optout.redact.detectors.directory import DirectoryNameDetector
 from optout.redact.people import PeopleDirectory
-from optout.redact.redactor import RedactionConfig, build_detectors
+from optout.redact.redactor import RedactionConfig
 from optout.redact.spans import Span, longest_first
 
 # gold label -> optout label; labels not listed (LOCATION, ORGANIZATION, MISC, GermEval's
@@ -196,7 +197,7 @@ def span_finder(directory: PeopleDirectory, config: RedactionConfig
     """The spans a Redactor with ``directory`` and ``config`` would replace in a text: the
     directory's people and the structured detectors, overlaps resolved longest first."""
     names = DirectoryNameDetector(directory)
-    detectors = build_detectors(config)
+    detectors = build_detectors(config.pii, config.platform_urls)
 
     def find(text: str, region: str | None) -> list[Span]:
         spans = names.find(text, region)

@@ -10,15 +10,7 @@ from typing import Any
 import pyarrow as pa
 
 from optout.keys import Pseudonymizer
-from optout.redact.detectors import (
-    CardDetector,
-    EmailDetector,
-    IbanDetector,
-    IpDetector,
-    NationalIdDetector,
-    PhoneDetector,
-    ProfileUrlDetector,
-)
+from optout.redact.detectors import PII_LABELS, build_detectors
 from optout.redact.detectors.directory import DirectoryNameDetector, Person, PersonMatch
 from optout.redact.detectors.numbers import MIN_DIGITS, digit_count, has_digit_run
 from optout.redact.fold import fold
@@ -28,10 +20,7 @@ from optout.redact.spans import Detector, Span, longest_first
 from optout.redact.surrogates import StructuredSurrogates
 from optout.redact.synthetic import PLACEHOLDER
 
-PII_LABELS = frozenset({"email", "phone", "iban", "card", "ip", "national_id", "url"})
 LABELS = ("person", "handle", *sorted(PII_LABELS))
-# detector order breaks ties between equally long spans: the more specific kind first
-_DETECTOR_ORDER = ("email", "url", "iban", "card", "national_id", "ip", "phone")
 _NO_KEYS: list[str] = []  # shared by every row without a mention (pyarrow only reads it)
 
 
@@ -57,16 +46,6 @@ class RedactedText:
     counts: dict[str, int] = field(default_factory=dict)
     person_keys: list[str] = field(default_factory=list)
     mentions_objector: bool = False
-
-
-def build_detectors(config: RedactionConfig) -> list[Detector]:
-    """The structured-data detectors the config asks for, in tie-breaking order."""
-    makers: dict[str, Any] = {
-        "email": EmailDetector, "phone": PhoneDetector, "iban": IbanDetector,
-        "card": CardDetector, "ip": IpDetector, "national_id": NationalIdDetector,
-        "url": lambda: ProfileUrlDetector(config.platform_urls),
-    }
-    return [makers[label]() for label in _DETECTOR_ORDER if label in config.pii]
 
 
 class Redactor:
@@ -109,7 +88,7 @@ class Redactor:
     def _ready(self) -> DirectoryNameDetector:
         if not self._built:
             self._built = True
-            detectors = build_detectors(self.config)
+            detectors = build_detectors(self.config.pii, self.config.platform_urls)
             self._numeric = [d for d in detectors if d.numeric]
             self._detectors = [d for d in detectors if not d.numeric]
         if self._names is None:

@@ -1,4 +1,8 @@
-"""One small detector class per kind of personal data."""
+"""One small detector class per kind of personal data, and the registry that builds them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
 
 from optout.redact.detectors.card import CardDetector
 from optout.redact.detectors.email import EmailDetector
@@ -7,8 +11,26 @@ from optout.redact.detectors.ip import IpDetector
 from optout.redact.detectors.national_id import NationalIdDetector
 from optout.redact.detectors.phone import PhoneDetector
 from optout.redact.detectors.profile_url import ProfileUrlDetector
+from optout.redact.spans import Detector
+
+PII_LABELS = frozenset({"email", "phone", "iban", "card", "ip", "national_id", "url"})
+# detector order breaks ties between equally long spans: the more specific kind first
+DETECTOR_ORDER = ("email", "url", "iban", "card", "national_id", "ip", "phone")
+
+
+def build_detectors(pii: frozenset[str], platform_urls: tuple[str, ...] = ()) -> list[Detector]:
+    """The structured-data detectors for the kinds in ``pii``, in tie-breaking order."""
+    makers: dict[str, Callable[[], Detector]] = {
+        "email": EmailDetector, "phone": PhoneDetector, "iban": IbanDetector,
+        "card": CardDetector, "ip": IpDetector, "national_id": NationalIdDetector,
+        "url": lambda: ProfileUrlDetector(platform_urls),
+    }
+    return [makers[label]() for label in DETECTOR_ORDER if label in pii]
+
 
 __all__ = [
+    "DETECTOR_ORDER",
+    "PII_LABELS",
     "CardDetector",
     "EmailDetector",
     "IbanDetector",
@@ -16,4 +38,5 @@ __all__ = [
     "NationalIdDetector",
     "PhoneDetector",
     "ProfileUrlDetector",
+    "build_detectors",
 ]
