@@ -224,7 +224,7 @@ class ShapeOutput:
             "lang": batch.column("lang"),
             "text": batch.column("text"),
             "person_keys": batch.column("person_keys"),
-            "media": pa.array([[]] * batch.num_rows, MEDIA_TYPE),
+            "media": _processed_media(batch),
             "created_date": pc.cast(batch.column("created_at"), pa.date32()),
             "rating": pc.cast(batch.column("rating"), pa.int8()),
             "parent_key": pa.array(parent_keys, pa.string()),
@@ -237,6 +237,14 @@ class ShapeOutput:
         counters += _prefixed("country", batch.column("a_country"))
         counters["rows_digest"] = rows_digest(out)
         return StepResult(out, counters=counters)
+
+
+def _processed_media(batch: pa.RecordBatch) -> pa.Array:
+    """The ``media`` column once ``process_media`` has replaced it, else empty lists."""
+    index = batch.schema.get_field_index("media")
+    if index >= 0 and batch.schema.field(index).type == MEDIA_TYPE:
+        return batch.column(index)
+    return pa.array([[]] * batch.num_rows, MEDIA_TYPE)
 
 
 def rows_digest(batch: pa.RecordBatch) -> int:
