@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-import hmac
+import hashlib
 import unicodedata
+from typing import Any
+
+_BLOCK = 64  # SHA-256's block size: HMAC pads keys to it (RFC 2104)
 
 
 def normalize_email(email: str) -> str:
@@ -21,6 +24,10 @@ class Pseudonymizer:
 
     A key is ``HMAC-SHA256(secret, namespace + NUL + value)`` in hex. Namespaces keep an
     account id and an email that happen to be equal from getting the same key.
+
+    HMAC is computed from SHA-256 states that have already absorbed the padded secret (and,
+    for the inner hash, the namespace), so each key costs two hash copies instead of a full
+    HMAC set-up: the same bytes as ``hmac.digest``, at well under half the cost.
     """
 
     AUTHOR = "author"  # account_id of an author (also used in person_keys for accounts)
@@ -31,10 +38,29 @@ class Pseudonymizer:
 
     def __init__(self, secret: bytes) -> None:
         self._secret = secret
+        padded = (hashlib.sha256(secret).digest() if len(secret) > _BLOCK else secret).ljust(
+            _BLOCK, b"\0"
+        )
+        self._inner_pad = bytes(b ^ 0x36 for b in padded)
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in padded))
+        self._inner: dict[str, Any] = {}  # namespace -> SHA-256 state after pad + namespace
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"secret": self._secret}  # hash states do not pickle: rebuilt from the secret
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["secret"])  # type: ignore[misc]
 
     def key(self, namespace: str, value: str) -> str:
-        message = namespace.encode() + b"\0" + value.encode()
-        return hmac.digest(self._secret, message, "sha256").hex()
+        inner = self._inner.get(namespace)
+        if inner is None:
+            inner = hashlib.sha256(self._inner_pad + namespace.encode() + b"\0")
+            self._inner[namespace] = inner
+        inner = inner.copy()
+        inner.update(value.encode())
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest()
 
     def author(self, account_id: str) -> str:
         return self.key(self.AUTHOR, account_id)
