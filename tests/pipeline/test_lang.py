@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pyarrow as pa
 import pytest
 
-from optout.pipeline.lang import country_language, guess_language
+from optout.pipeline.lang import country_language, guess_language, guess_languages
 
 
 @pytest.mark.parametrize(
@@ -33,3 +34,27 @@ def test_unsure_is_none(text: str | None) -> None:
 def test_country_fallback() -> None:
     assert country_language("AT") == "de"
     assert country_language(None) is None
+
+
+def test_a_column_gets_the_same_guesses_as_each_text_alone() -> None:
+    texts = [
+        "Heute war ich mit meiner Mutter im Park",
+        None,
+        "",
+        "Dzisiaj byłem w kinie z moją siostrą",
+        "Berlin Paris",
+        "Je suis très content de la journée",
+    ]
+    column = guess_languages(pa.array(texts, pa.string()))
+    assert column.to_pylist() == [guess_language(text) for text in texts]
+    assert column.to_pylist() == ["de", None, None, "pl", None, "fr"]
+
+
+def test_words_are_split_at_apostrophes_and_hyphens_and_stripped_of_punctuation() -> None:
+    assert guess_language("(Est-ce vrai ?) Qu'est-ce que c'était, très drôle !") == "fr"
+    assert guess_language("HEUTE, NICHT MORGEN!") == "de"
+
+
+def test_an_email_address_is_one_word_and_votes_for_no_language() -> None:
+    # split at its dots, "ana@example.com" would give the Portuguese stopword "com"
+    assert guess_language("ana@example.com") is None

@@ -7,8 +7,11 @@ language leads, otherwise the guess is ``None`` and callers fall back on the aut
 
 from __future__ import annotations
 
-import re
-from collections import Counter
+import string
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 STOPWORDS: dict[str, frozenset[str]] = {
     lang: frozenset(words.split())
@@ -58,11 +61,21 @@ _SHARED = {
     for word in words
     if sum(word in other for other in STOPWORDS.values()) > 1
 }
-_LANGUAGE_OF = {word: lang for lang, words in STOPWORDS.items() for word in words - _SHARED}
-_WORD = re.compile(r"[^\W\d_]+")
+LANGS = tuple(STOPWORDS)
+_VOCABULARY = sorted(word for words in STOPWORDS.values() for word in words - _SHARED)
+_VOCABULARY_WORDS = pa.array(_VOCABULARY, pa.string())
+_VOCABULARY_LANG = np.array(
+    [next(i for i, lang in enumerate(LANGS) if word in STOPWORDS[lang]) for word in _VOCABULARY]
+)
+# a word is what whitespace, apostrophes, hyphens and slashes separate, less the punctuation,
+# digits and symbols around it ("(heute," -> "heute", "est-ce" -> "est", "ce"); an email
+# address or a URL stays one word, so its "com" is no Portuguese vote
+_SEPARATORS = "'’-/"
+_AROUND_WORDS = string.punctuation + string.digits + "«»‹›“”„‚‘¿¡…–—·•°€£$%‰"
 MAX_CHARS = 400
-_LETTER_OWNER = {letter: lang for lang, letters in LETTERS.items() for letter in letters}
-_LETTER = re.compile("[" + "".join(_LETTER_OWNER) + "]")
+_LETTER_LANG = [(letter, LANGS.index(lang)) for lang, letters in LETTERS.items()
+                for letter in letters]  # fmt: skip
+_ANY_LETTER = "[" + "".join(letter for letter, _ in _LETTER_LANG) + "]"
 
 COUNTRY_LANGUAGE = {
     "DE": "de", "AT": "de", "LI": "de", "CH": "de", "LU": "fr", "FR": "fr", "BE": "nl",
@@ -73,15 +86,50 @@ COUNTRY_LANGUAGE = {
 
 def guess_language(text: str | None) -> str | None:
     """Return the ISO 639-1 code of the text's language, or ``None`` when unsure."""
-    if not text:
-        return None
-    lowered = text[:MAX_CHARS].lower()
-    votes = [_LANGUAGE_OF[word] for word in _WORD.findall(lowered) if word in _LANGUAGE_OF]
-    votes += [_LETTER_OWNER[letter] for letter in set(_LETTER.findall(lowered))]
-    ranked = Counter(votes).most_common(2)
-    if not ranked or (len(ranked) == 2 and ranked[1][1] == ranked[0][1]):
-        return None
-    return ranked[0][0]
+    return guess_languages(pa.array([text], pa.string()))[0].as_py()
+
+
+def guess_languages(texts: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """The language of every text (see :func:`guess_language`), computed column-wise."""
+    if len(texts) == 0:
+        return pa.array([], pa.string())
+    lowered = pc.utf8_lower(pc.utf8_slice_codeunits(texts, 0, MAX_CHARS))
+    votes = _word_votes(lowered) + _letter_votes(lowered)
+    best = votes.max(axis=1)
+    sure = (best > 0) & ((votes == best[:, None]).sum(axis=1) == 1)
+    names = np.array(LANGS, dtype=object)[votes.argmax(axis=1)]
+    return pa.array(np.where(sure, names, None), pa.string())
+
+
+def _word_votes(lowered: pa.Array) -> np.ndarray:
+    """Per text and language, how many of its words are that language's own stopwords."""
+    for separator in _SEPARATORS:
+        lowered = pc.replace_substring(lowered, separator, " ")
+    words = pc.utf8_split_whitespace(lowered)
+    found = pc.index_in(pc.utf8_trim(pc.list_flatten(words), _AROUND_WORDS),
+                        value_set=_VOCABULARY_WORDS)
+    known = pc.is_valid(found).to_numpy(zero_copy_only=False)
+    rows = pc.list_parent_indices(words).to_numpy()[known]
+    cells = rows * len(LANGS) + _VOCABULARY_LANG[found.drop_null().to_numpy()]
+    counts = np.bincount(cells, minlength=len(lowered) * len(LANGS))
+    return counts.reshape(len(lowered), len(LANGS))
+
+
+def _letter_votes(lowered: pa.Array) -> np.ndarray:
+    """Per text and language, how many letters only that language writes the text holds."""
+    votes = np.zeros((len(lowered), len(LANGS)), dtype=np.int64)
+    with_letters = np.flatnonzero(
+        pc.fill_null(pc.match_substring_regex(lowered, _ANY_LETTER), False).to_numpy(
+            zero_copy_only=False
+        )
+    )
+    if len(with_letters) == 0:
+        return votes
+    subset = lowered.take(pa.array(with_letters))
+    for letter, lang in _LETTER_LANG:
+        present = pc.fill_null(pc.match_substring(subset, letter), False)
+        votes[with_letters, lang] += present.to_numpy(zero_copy_only=False)
+    return votes
 
 
 def country_language(country: str | None) -> str | None:

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from optout.keys import Pseudonymizer
-from optout.pipeline.lang import country_language, guess_language
+from optout.pipeline.lang import country_language, guess_languages
 from optout.pipeline.writer import MEDIA_TYPE, OUTPUT_SCHEMA
 from optout.policy import Policy
 
@@ -143,16 +143,12 @@ class GuessLanguage:
     name: str = "guess_language"
 
     def __call__(self, batch: pa.RecordBatch) -> StepResult:
-        texts = batch.column("text").to_pylist()
-        countries = batch.column("a_country").to_pylist()
-        langs = [guess_language(text) for text in texts]
-        name_langs = [
-            lang or country_language(country)
-            for lang, country in zip(langs, countries, strict=True)
-        ]
-        lang_column = pa.array(langs, pa.string())
+        lang_column = guess_languages(batch.column("text"))
+        country_langs = pa.array(
+            [country_language(c) for c in batch.column("a_country").to_pylist()], pa.string()
+        )
         batch = _with(batch, "lang", lang_column)
-        batch = _with(batch, "name_lang", pa.array(name_langs, pa.string()))
+        batch = _with(batch, "name_lang", pc.coalesce(lang_column, country_langs))
         return StepResult(batch, counters=_prefixed("lang", lang_column))
 
 
