@@ -34,8 +34,37 @@ def test_finds_numbers(number: str, region: str | None) -> None:
     assert found(f"Ruf an: {number}, danke", region) == [number]
 
 
-def test_national_format_needs_the_writers_region() -> None:
-    assert found("call 06 12 34 56 78", None) == []
+@pytest.mark.parametrize(
+    ("text", "region", "number"),
+    [
+        ("call 06 12 34 56 78", None, "06 12 34 56 78"),  # a French mobile, writer unknown
+        ("Ruf mich an: 01512 8792643", None, "01512 8792643"),  # German mobile
+        ("call me on 06-12345678", "DE", "06-12345678"),  # a Dutch mobile, German writer
+        ("Llámame al 611.70.80.54", None, "611.70.80.54"),  # Spanish, no trunk: after a cue
+        ("Tel: (022) 54360", None, "(022) 54360"),  # Irish fixed line, area code in brackets
+        ("Tél : 06.12.86.01.13", "FR", "06.12.86.01.13"),  # starts like the date 06.12.86
+        ("Nås på 070-728.96.86", "SE", "070-728.96.86"),
+        ("Reach me on (201)-320-0487", "US", "(201)-320-0487"),
+        ("Tel: +33-6-11-42-77-38", None, "+33-6-11-42-77-38"),
+    ],
+)
+def test_finds_numbers_outside_the_writers_region(text: str, region: str | None,
+                                                  number: str) -> None:
+    assert found(text, region) == [number]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "order 611 70 80 54 shipped",  # valid in Spain, but no trunk prefix and no cue
+        "Bestellung 030 1234567",  # a German fixed line is looked for only in Germany
+        "Termin 14.30-15.30 Uhr",
+        "vom 01.02.2025 bis 03.04.2025",
+        "ref 2024-03-15 12345",
+    ],
+)
+def test_no_fallback_without_trunk_prefix_or_cue(text: str) -> None:
+    assert found(text, None) == []
 
 
 @pytest.mark.parametrize(

@@ -14,10 +14,13 @@ from optout.keys import Pseudonymizer
 from optout.redact.detectors.card import is_card_number
 from optout.redact.detectors.numbers import digits_of
 from optout.redact.detectors.phone import (
-    is_real_phone,
+    NO_TRUNK_REGIONS,
+    TRUNK_REGIONS,
+    is_mobile_number,
     is_valid_number,
-    longest_real_prefix,
     parse_phone,
+    phone_detected,
+    phone_home,
     phone_region,
 )
 from optout.redact.idrules import validates_as_any
@@ -71,11 +74,14 @@ def url_surrogate(value: str, digest: int) -> str:
 
 
 def iban_surrogate(value: str, digests: Iterator[int]) -> str:
-    """Same country, length and spacing, random BBAN, and check digits that are wrong."""
+    """Same country, length, case and spacing, random BBAN, and check digits that are wrong."""
+    positions = [i for i, char in enumerate(value) if char.isalnum()]
+    check = positions[2:4]  # the two check digits follow the country code, however spaced
     for digest in digests:
-        body = _reshape(value, digest, keep=4)
-        for check in range(2, 99):
-            candidate = body[:2] + f"{check:02d}" + body[4:]
+        body = list(_reshape(value, digest, keep=check[1] + 1))
+        for digits in range(2, 99):
+            body[check[0]], body[check[1]] = f"{digits:02d}"
+            candidate = "".join(body)
             if not is_iban(candidate):
                 return candidate
     raise AssertionError("unreachable")
@@ -100,12 +106,14 @@ def _fiction_phone(prefix: str, digest: int, national: bool) -> str:
 
 _LEAD_SAMPLES = 16  # completions of a national-number start that must all be invalid
 _MAX_LEADS = 4
+_LEAD_TRIES = 6  # surrogates built on dead leads tried before plain reshapes
 
 
 @cache
-def dead_leads(country_code: int, length: int) -> tuple[str, ...]:
-    """Two-digit starts of a ``length``-digit national number of ``country_code`` that the
-    numbering plan does not allocate: each of a fixed sample of completions is invalid.
+def dead_leads(country_code: int, length: int, also: tuple[int, ...] = ()) -> tuple[str, ...]:
+    """Two-digit starts of a ``length``-digit national number of ``country_code`` that its
+    numbering plan does not allocate (and that no calling code in ``also`` allocates to
+    mobiles): each of a fixed sample of completions is invalid.
 
     A surrogate built on one is still checked (:func:`phone_surrogate`); the sample only makes
     that first check pass nearly always, instead of after ~18 random tries.
@@ -114,28 +122,40 @@ def dead_leads(country_code: int, length: int) -> tuple[str, ...]:
         return ()
     rng = random.Random(f"dead-leads/{country_code}/{length}")  # the same on every run
     rest = length - 2
+    codes = (country_code, *(code for code in also if code != country_code))
     leads: list[str] = []
     for lead in range(10, 100):
-        completions = (int(f"{lead}{rng.randrange(10**rest):0{rest}d}")
-                       for _ in range(_LEAD_SAMPLES))
-        if not any(is_valid_number(phonenumbers.PhoneNumber(country_code=country_code,
-                                                            national_number=completion))
-                   for completion in completions):
+        completions = [int(f"{lead}{rng.randrange(10**rest):0{rest}d}")
+                       for _ in range(_LEAD_SAMPLES)]
+        numbers = [phonenumbers.PhoneNumber(country_code=code, national_number=completion)
+                   for code in codes for completion in completions]
+        if not any(is_valid_number(n) if n.country_code == country_code else is_mobile_number(n)
+                   for n in numbers):
             leads.append(str(lead))
             if len(leads) == _MAX_LEADS:
                 break
     return tuple(leads)
 
 
+@cache
+def _fallback_codes(trunk: bool) -> tuple[int, ...]:
+    """The calling codes of the regions the detector tries for a national number."""
+    regions = TRUNK_REGIONS if trunk else NO_TRUNK_REGIONS
+    return tuple(sorted({phonenumbers.country_code_for_region(r) for r in regions}))
+
+
 def _unallocated_phone(value: str, number: phonenumbers.PhoneNumber, digest: int) -> str | None:
     """``value`` with its national significant number replaced by keyed digits behind a start
-    the numbering plan does not allocate; prefix, separators and length kept."""
+    the numbering plans do not allocate; prefix, separators and length kept. A number in
+    national format must be unallocated in every region the detector tries, too."""
     national = phonenumbers.national_significant_number(number)
     positions = [index for index, char in enumerate(value) if char in "0123456789"]
     positions = positions[len(positions) - len(national):]  # the national number ends it
     if len(positions) < len(national) or "".join(value[i] for i in positions) != national:
         return None
-    leads = dead_leads(number.country_code, len(national))
+    also = () if value.startswith(("+", "00")) else _fallback_codes(
+        value.lstrip("(").startswith("0"))
+    leads = dead_leads(number.country_code, len(national), also)
     if not leads:
         return None
     digest, pick = divmod(digest, len(leads))
@@ -149,23 +169,34 @@ def _unallocated_phone(value: str, number: phonenumbers.PhoneNumber, digest: int
 
 def phone_surrogate(value: str, digests: Iterator[int], region: str | None) -> str:
     """A fiction-range number of the same country where one exists, else an invalid one:
-    the national number starts with digits the numbering plan does not allocate."""
+    the national number starts with digits the numbering plan does not allocate. Either way
+    the detector does not find it, in the writer's region or with none."""
     region = phone_region(region)
-    number = parse_phone(value, region)
+    home = phone_home(value, region)
+    number = parse_phone(value, home)
     country = phonenumbers.region_code_for_country_code(number.country_code) if number else None
     if country in FICTION_PHONE_PREFIXES:
         prefixes = FICTION_PHONE_PREFIXES[country]
         digest = next(digests)
         national = not value.startswith(("+", "00"))
-        return _fiction_phone(prefixes[digest % len(prefixes)], digest // 7, national)
-    if number is not None:
-        candidate = _unallocated_phone(value, number, next(digests))
-        if candidate is not None and longest_real_prefix(candidate, region) is None:
+        candidate = _fiction_phone(prefixes[digest % len(prefixes)], digest // 7, national)
+        if not phone_detected(candidate, region):
             return candidate
-    keep = len(value) - len(value.lstrip("+0")) + (3 if value.startswith(("+", "00")) else 0)
+    if number is not None:
+        for _, digest in zip(range(_LEAD_TRIES), digests, strict=False):
+            candidate = _unallocated_phone(value, number, digest)
+            if candidate is None:
+                break
+            if not phone_detected(candidate, region):
+                return candidate
+    if not value.startswith(("+", "00")):
+        # no unallocated start in every plan tried (an area code in parentheses is looked up
+        # as a fixed line in every region): a French number reserved for fiction
+        return _fiction_phone(FICTION_PHONE_PREFIXES["FR"][0], next(digests), True)
+    keep = len(value) - len(value.lstrip("+0")) + 3
     for _, digest in zip(range(_MAX_TRIES), digests, strict=False):
         candidate = _reshape(value, digest, keep=min(keep, len(value) - 4))
-        if not is_real_phone(candidate, region):
+        if not phone_detected(candidate, region):
             return candidate
     return re.sub(r"\d", "0", value)
 

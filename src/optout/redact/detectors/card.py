@@ -11,7 +11,7 @@ from optout.redact.spans import BaseDetector, Span
 
 # an IBAN's head (country, check digits, whole groups) running right up to a candidate: the
 # digits belong to an account number (a surrogate IBAN fails mod-97, so nothing else claims it)
-_IBAN_HEAD = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[0-9A-Z]{4})* ?$")
+_IBAN_HEAD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}[ \-]?\d\d(?:[ \-]?[A-Za-z0-9])*[ \-]?$")
 # a number written after "+" is a phone number, never a card
 _CARD = re.compile(r"(?<!\+)\d(?<![\d\-.,]\d)(?:[ \-]?\d){12,47}(?![\d\-]|[.,]\d)")
 # issuer prefixes: Visa 4, Mastercard 51-55 and 2221-2720, Amex 34/37, Diners 30/36/38,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 
+from optout.redact.detectors.phone import has_cue, phone_region, real_phone_prefix
 from optout.redact.spans import BaseDetector, Span
 from optout.redact.synthetic import is_surrogate
 
@@ -31,6 +32,13 @@ def _might_hold_ipv6(text: str) -> bool:
     return "::" in text or text.count(":") >= 7
 
 
+def _is_phone(text: str, start: int, candidate: str, region: str | None) -> bool:
+    """A dotted number announced as a phone number ("Tel: 34.66.73.99") that is one in the
+    writer's region: Danish and Norwegian numbers are often written like an IPv4 address."""
+    return has_cue(text, start) and real_phone_prefix(
+        candidate, phone_region(region), lambda: True) == candidate
+
+
 def _is_ipv4(candidate: str) -> bool:
     try:
         ipaddress.IPv4Address(candidate)
@@ -50,7 +58,8 @@ class IpDetector(BaseDetector):
 
     def find(self, text: str, region: str | None = None) -> list[Span]:
         spans = [Span(m.start(), m.end(), "ip") for m in _IPV4.finditer(text)
-                 if _is_ipv4(m.group())] if text.count(".") >= 3 else []
+                 if _is_ipv4(m.group()) and not _is_phone(text, m.start(), m.group(), region)
+                 ] if text.count(".") >= 3 else []
         if _might_hold_ipv6(text):
             spans += [Span(m.start(), m.end(), "ip") for m in _IPV6.finditer(text)
                       if _is_ipv6(m.group())]

@@ -3,22 +3,39 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache, lru_cache
 
 import phonenumbers
 
 from optout.redact.detectors.numbers import MIN_DIGITS, digits_of, might_hold_number
 from optout.redact.spans import BaseDetector, Span
-from optout.redact.synthetic import is_fiction_phone
+from optout.redact.synthetic import FICTION_PHONE_PREFIXES, is_fiction_phone
 
-_SEP = r"[ \-./]{0,2}"
+_SEP = r"[ \-./()]{0,3}"  # spaces, dashes, dots, slashes and parentheses between digits
 _END = r"(?!\w|[\-./ ]?\d)"  # a candidate takes whole digit groups
 _CANDIDATE = re.compile(
-    rf"(?<![\w+#])(?:\+\d|00\d|\(\d)(?:{_SEP}(?:\(0\){_SEP})?[()]?\d){{6,16}}{_END}"
-    rf"|(?<![\w+\-./#])(?<!\d )\d(?:{_SEP}\(?\d\)?){{6,14}}{_END}"
+    rf"(?<![\w+#])(?:\+\d|00\d|\(\d)(?:{_SEP}\d){{6,16}}{_END}"
+    rf"|(?<![\w+\-./#])(?<!\d )\d(?:{_SEP}\d){{6,14}}{_END}"
 )
-_DATE = re.compile(r"\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4}|\d{1,2}:\d{2}")
+# a candidate that is a date (a phone number written with dots can start like one:
+# "06.12.86.01.13", so only a whole date, or a date with a four-digit year, is one)
+_DATE = re.compile(
+    r"(?:0?[1-9]|[12]\d|3[01])([./\-])(?:0?[1-9]|1[0-2])\1(?:\d\d)?\d\d"
+    r"|(?:0?[1-9]|[12]\d|3[01])([./\-])(?:0?[1-9]|1[0-2])\2(?:19|20)\d\d(?=\D).*"
+    r"|(?:19|20)\d\d([./\-])(?:0?[1-9]|1[0-2])\3(?:0?[1-9]|[12]\d|3[01])(?=\D|$).*"
+    r"|\d{1,2}[.:]\d\d ?[\-/] ?\d{1,2}[.:]\d\d"  # a time range, 14.30-15.30
+)
 _TRAILING_GROUP = re.compile(r"[ \-./]+\(?\d+\)?$")
+# words that announce a phone number, looked for just before a number that is valid only
+# in a region without a trunk prefix (where any 8-9 digit number may be valid)
+_CUE = re.compile(
+    r"\b(?:tel\b|tel\.|tél|telef|teléf|phone|call|ring|text me|reach me|sms|whatsapp|mobil|"
+    r"cell|contact|ruf|anruf|handy|erreichbar|llam|llám|móvil|movil|appel|joign|portable|"
+    r"bel\b|bellen|bereikbaar|chiam|cellul|zadzwo|dzwo|komórk|kontakt|nås|liga)",
+    re.IGNORECASE,
+)
+CUE_WINDOW = 32
 REGION_ALIASES = {"UK": "GB", "EL": "GR"}
 
 
@@ -39,11 +56,12 @@ def trunk_prefix(region: str) -> str | None:
 
 def _lacks_trunk_prefix(candidate: str, region: str | None) -> bool:
     """A national-format candidate that does not start with its region's trunk prefix
-    (``0`` in DE, FR, NL, ...): an order number, not a phone number."""
-    if region is None or candidate.startswith(("+", "00")):
+    (``0`` in DE, FR, NL, ...): an order number, not a phone number. An area code in
+    parentheses, ``(11) 96286-9313``, is a phone number's shape whatever it starts with."""
+    if region is None or candidate.startswith(("+", "00", "(")):
         return False
     prefix = trunk_prefix(region)
-    return bool(prefix) and not candidate.lstrip("(").startswith(prefix)
+    return bool(prefix) and not candidate.startswith(prefix)
 
 
 @lru_cache(maxsize=8192)
@@ -70,6 +88,38 @@ def _compiled(desc: phonenumbers.PhoneNumberDesc | None) -> _Desc | None:
     if desc is None or not desc.national_number_pattern:
         return None
     return frozenset(desc.possible_length), re.compile(desc.national_number_pattern)
+
+
+@cache
+def _mobile_plan(country_code: int) -> tuple[_Desc, _Desc] | None:
+    """The compiled general and mobile descriptions of a one-region calling code."""
+    regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(country_code, ())
+    if len(regions) != 1 or regions[0] == "001":
+        return None
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(regions[0])
+    general = _compiled(metadata.general_desc) if metadata is not None else None
+    mobile = _compiled(metadata.mobile) if metadata is not None else None
+    return (general, mobile) if general is not None and mobile is not None else None
+
+
+_MOBILE_TYPES = (phonenumbers.PhoneNumberType.MOBILE,
+                 phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
+def is_mobile_number(number: phonenumbers.PhoneNumber) -> bool:
+    """Whether ``number`` is a valid mobile number (``number_type``, compiled once)."""
+    plan = _mobile_plan(number.country_code)
+    if plan is None:
+        return phonenumbers.number_type(number) in _MOBILE_TYPES
+    national = phonenumbers.national_significant_number(number)
+    return _matches(national, plan[0]) and _matches(national, plan[1])
+
+
+@lru_cache(maxsize=8192)
+def is_real_mobile(candidate: str, region: str) -> bool:
+    """A mobile number of ``region`` outside the blocks reserved for fiction."""
+    number = parse_phone(candidate, region)
+    return number is not None and is_mobile_number(number) and is_real_phone(candidate, region)
 
 
 @cache
@@ -146,9 +196,116 @@ class PhoneDetector(BaseDetector):
         spans = []
         for match in _CANDIDATE.finditer(text):
             candidate = match.group()
-            if _DATE.search(candidate) or _lacks_trunk_prefix(candidate, region):
+            if _DATE.fullmatch(candidate):
                 continue
-            valid = longest_real_prefix(candidate, region)
+            valid = real_phone_prefix(candidate, region, lambda m=match: has_cue(text, m.start()))
             if valid is not None:
                 spans.append(Span(match.start(), match.start() + len(valid), "phone"))
         return spans
+
+
+def has_cue(text: str, start: int) -> bool:
+    """Whether a word announcing a phone number ("Tel", "call", "appelle", ...) is just
+    before ``start``."""
+    return _CUE.search(text, max(0, start - CUE_WINDOW), start) is not None
+
+
+def real_phone_prefix(candidate: str, region: str | None, cued: Callable[[], bool]
+                      ) -> str | None:
+    """The longest prefix of ``candidate`` that is a real phone number: international, or
+    national in the writer's ``region``, or else a national mobile number of another European
+    region (one with the trunk prefix ``0`` the number starts with; one without a trunk
+    prefix only when ``cued()``, since there many 8-9 digit numbers are valid). When the
+    region is unknown, an area code in parentheses after a cue, ``Tel: (022) 54360``, is
+    looked up as a fixed line too. ``cued`` is called only when needed."""
+    if candidate.startswith(("+", "00")):
+        return longest_real_prefix(candidate, None)
+    if is_fiction_national(candidate):
+        return None
+    if region is not None and not _lacks_trunk_prefix(candidate, region):
+        valid = longest_real_prefix(candidate, region)
+        if valid is not None:
+            return valid
+    return longest_elsewhere(candidate, region, cued)
+
+
+def longest_elsewhere(candidate: str, region: str | None, cued: Callable[[], bool]
+                      ) -> str | None:
+    """The longest prefix of ``candidate`` that is national in a fallback region."""
+    trunk = candidate.lstrip("(").startswith("0")
+    if not trunk and not cued():
+        return None
+    fixed = region is None and candidate.startswith("(0") and cued()
+    for _ in range(3):
+        if len(digits_of(candidate)) < 7:
+            return None
+        if home_elsewhere(candidate, region, trunk, fixed) is not None:
+            return candidate
+        shorter = _TRAILING_GROUP.sub("", candidate)
+        if shorter == candidate:
+            return None
+        candidate = shorter
+    return None
+
+
+# the regions tried when a national number is not valid in the writer's region: western and
+# northern Europe (numbers from elsewhere need their +CC, or a writer from there); those
+# with a trunk prefix "0" for numbers that start with it, the others only after a cue word
+TRUNK_REGIONS = ("DE", "FR", "NL", "BE", "AT", "CH", "GB", "IE", "SE", "FI")
+NO_TRUNK_REGIONS = ("ES", "IT", "PT", "PL", "DK", "NO", "LU")
+
+
+FICTION_REGIONS = tuple(FICTION_PHONE_PREFIXES)
+
+
+@lru_cache(maxsize=8192)
+def is_fiction_national(candidate: str) -> bool:
+    """A national-format number in a block reserved for fiction (``07700 900123`` in GB,
+    ``01 99 00 12 34`` in FR): never a phone, whichever region's plan also allows it."""
+    if not candidate.lstrip("(").startswith("0"):
+        return False
+    for region in FICTION_REGIONS:
+        number = parse_phone(candidate, region)
+        if number is not None and is_fiction_phone(
+                phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)):
+            return True
+    return False
+
+
+@lru_cache(maxsize=8192)
+def home_elsewhere(candidate: str, region: str | None, trunk: bool, fixed: bool = False
+                   ) -> str | None:
+    """A fallback region (not ``region``) where the national ``candidate`` is a mobile number
+    (what people give out; fixed-line plans such as Germany's and Austria's allow almost any
+    length and digits, so a fixed-line number is found only in the writer's own region, or
+    with ``fixed``)."""
+    valid = is_real_phone if fixed else is_real_mobile
+    for other in TRUNK_REGIONS if trunk else NO_TRUNK_REGIONS:
+        if other != region and valid(candidate, other):
+            return other
+    return None
+
+
+def phone_home(candidate: str, region: str | None) -> str | None:
+    """The region in whose plan the detector found ``candidate`` (None: international)."""
+    region = phone_region(region)
+    if candidate.startswith(("+", "00")) or is_fiction_national(candidate):
+        return None
+    if (region is not None and not _lacks_trunk_prefix(candidate, region)
+            and longest_real_prefix(candidate, region) is not None):
+        return region
+    trunk = candidate.lstrip("(").startswith("0")
+    return (home_elsewhere(candidate, region, trunk)
+            or home_elsewhere(candidate, region, trunk, region is None) or region)
+
+
+def phone_detected(value: str, region: str | None) -> bool:
+    """Whether the detector would report ``value`` after a cue word, written by someone in
+    ``region`` or by someone whose region is unknown (as ``verify`` reads it)."""
+    region = phone_region(region)
+    return any(real_phone_prefix(value, where, _always) is not None
+               for where in {region, None})
+
+
+def _always() -> bool:
+    return True
