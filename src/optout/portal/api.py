@@ -55,8 +55,11 @@ class Invalid(BaseModel):
     response_model=Accepted,
     responses={422: {"model": Invalid}, 429: {"description": "Too many requests"}},
 )
-def create_objection(request: Request, body: ObjectionRequest) -> Accepted | JSONResponse:
-    """Record an objection and email its confirmation link (or confirm it with a notice)."""
+async def create_objection(request: Request, body: ObjectionRequest) -> Accepted | JSONResponse:
+    """Record an objection and email its confirmation link (or confirm it with a notice).
+
+    Answered once the objection and its email are committed (group commit: the request
+    waits on the event loop, holding no thread)."""
     portal = portal_of(request)
     if not portal.ip_limiter.allow(client_ip(request)):
         raise RateLimited
@@ -67,6 +70,6 @@ def create_objection(request: Request, body: ObjectionRequest) -> Accepted | JSO
     if form.errors:
         errors = [FieldError(field=f, message=m).model_dump() for f, m in form.errors.items()]
         return JSONResponse({"errors": errors}, status_code=422)
-    flows.request_objection(portal, form, request_language(request), source="api",
-                            notice_token=body.notice_token)  # fmt: skip
+    await flows.request_objection_async(portal, form, request_language(request), source="api",
+                                        notice_token=body.notice_token)  # fmt: skip
     return Accepted()

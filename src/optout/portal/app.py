@@ -57,11 +57,13 @@ def create_app(
 def _lifespan(portal: Portal):  # type: ignore[no-untyped-def]
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        portal.writer.start()
         if portal.sender is not None:
             portal.sender.start()
         try:
             yield
         finally:
+            portal.writer.stop()  # writes what is queued first
             if portal.sender is not None:
                 portal.sender.stop()
 

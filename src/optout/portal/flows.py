@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,6 +15,7 @@ from optout.mail.messages import build_message
 from optout.mail.sender import OutboxSender
 from optout.portal.config import PortalConfig
 from optout.portal.forms import ObjectionForm
+from optout.portal.group_commit import GroupWriter, Queued
 from optout.portal.links import Link, LinkProblem, LinkSigner
 from optout.portal.security import RateLimiter
 from optout.registry import (
@@ -23,18 +23,18 @@ from optout.registry import (
     ObjectionWithdrawn,
     Registry,
     confirm_objection,
-    find_objection,
     get_objection,
-    submit_objection,
     withdraw_objection,
 )
 from optout.registry.models import Objection
-from optout.registry.outbox import enqueue_mail, link_used, use_link
+from optout.registry.outbox import NewMail, enqueue_mail, link_used, use_link
+from optout.registry.submissions import Submission, Submitted, submission_row
 
 
 @dataclass
 class Portal:
-    """Everything the routes need: the registry, link signer, limits and the mail sender."""
+    """Everything the routes need: the registry, link signer, limits, the objection writer
+    (group commit) and the mail sender."""
 
     registry: Registry
     signer: LinkSigner
@@ -42,17 +42,18 @@ class Portal:
     sender: OutboxSender | None = None
     ip_limiter: RateLimiter = field(init=False)
     address_limiter: RateLimiter = field(init=False)
+    writer: GroupWriter = field(init=False)
 
     def __post_init__(self) -> None:
-        self._write_lock = threading.Lock()
         self.ip_limiter = RateLimiter(self.config.ip_limit_per_minute, 60.0)
         self.address_limiter = RateLimiter(self.config.address_limit_per_hour, 3600.0)
+        self.writer = GroupWriter(self.registry, lambda pairs: _compose(self, pairs),
+                                  committed=self.mail_committed)  # fmt: skip
 
     @contextmanager
     def writing(self) -> Iterator[Session]:
-        """A write transaction; one at a time per process, so that writers queue on a lock
-        instead of polling SQLite's busy handler (which sleeps up to 100 ms a try)."""
-        with self._write_lock, self.registry.session() as session:
+        """A write transaction (on SQLite the registry lets one writer in at a time)."""
+        with self.registry.session() as session:
             yield session
 
     def mail_committed(self) -> None:
@@ -85,38 +86,74 @@ def request_objection(
     """Record (or refresh) an objection and queue its email; the caller answers the same
     whatever happened (a known address, an unknown one, or one over its mail limit).
 
-    Returns the confirmed objection only for a valid notice link issued to this address.
+    The objection is written by the group writer with others in one transaction; this
+    returns once that transaction committed. Returns the confirmed objection only for a
+    valid notice link issued to this address.
     """
+    submission = _submission(portal, form, source, notice_token)
+    if submission is None:
+        return None
+    return _confirmed_view(portal, portal.writer.submit(submission, lang))
+
+
+async def request_objection_async(
+    portal: Portal, form: ObjectionForm, lang: str, *, source: str, notice_token: str | None
+) -> ObjectionView | None:
+    """``request_objection`` for async routes (no thread is held while the batch commits)."""
+    submission = _submission(portal, form, source, notice_token)
+    if submission is None:
+        return None
+    return _confirmed_view(portal, await portal.writer.submit_async(submission, lang))
+
+
+def _submission(
+    portal: Portal, form: ObjectionForm, source: str, notice_token: str | None
+) -> Submission | None:
+    """The validated submission, or None for an address over its mail limit."""
     if not portal.address_limiter.allow(portal.signer.email_key(form.email)):
         return None
     notice = _notice(portal.signer, notice_token, form.email)
-    view = None
-    with portal.writing() as session:
-        existing = find_objection(session, email=form.email)
-        if existing is not None and existing.status == "confirmed" and notice is None:
-            link = portal.config.url(f"/status/{portal.signer.status(existing.id)}")
-            _queue(portal, session, "already_confirmed", existing, lang, link=link)
-        else:
-            view = _submit(portal, session, form, lang, source, notice)
-    portal.mail_committed()
-    return view
-
-
-def _submit(
-    portal: Portal, session: Any, form: ObjectionForm, lang: str, source: str, notice: Link | None
-) -> ObjectionView | None:
-    objection = submit_objection(
-        session, email=form.email, account_id=notice.account_id if notice else None,
+    row = submission_row(
+        email=form.email, account_id=notice.account_id if notice else None,
         country=form.country or None, reason=form.reason or None, names=form.name_list,
-        handles=form.handle_list, source=source,
+        handles=form.handle_list,
     )  # fmt: skip
-    if notice is None:
-        link = portal.config.url(f"/confirm/{portal.signer.confirm(objection.id)}")
-        _queue(portal, session, "confirmation", objection, lang, link=link)
+    return Submission(row, confirm=notice is not None, source=source)
+
+
+def _compose(portal: Portal, pairs: Sequence[tuple[Queued, Submitted]]) -> list[NewMail]:
+    """The email each submission of a batch sends (in the batch's transaction)."""
+    mails = []
+    for item, done in pairs:
+        if done.outcome == "already_confirmed":
+            kind, values = "already_confirmed", {"link": _status_link(portal, done.objection_id)}
+        elif done.outcome == "confirmed":
+            kind = "receipt"
+            values = {"link": _status_link(portal, done.objection_id),
+                      "reference": reference_of(done.objection_id)}  # fmt: skip
+        else:
+            kind = "confirmation"
+            token = portal.signer.confirm(done.objection_id)
+            values = {"link": portal.config.url(f"/confirm/{token}")}
+        recipient = done.email or ""
+        message = build_message(kind, to=recipient, lang=item.lang,
+                                sender=portal.config.mail_from, **values)  # fmt: skip
+        mails.append(NewMail(kind, recipient, message))
+    return mails
+
+
+def _status_link(portal: Portal, objection_id: str) -> str:
+    return portal.config.url(f"/status/{portal.signer.status(objection_id)}")
+
+
+def _confirmed_view(portal: Portal, done: Submitted) -> ObjectionView | None:
+    if done.outcome != "confirmed":
         return None
-    objection = confirm_objection(session, objection.id)
-    _queue_receipt(portal, session, objection, lang)
-    return _view(portal, objection)
+    return ObjectionView(
+        reference=reference_of(done.objection_id), status=done.status, country=done.country,
+        submitted_at=done.submitted_at, confirmed_at=done.confirmed_at,
+        withdrawn_at=done.withdrawn_at, status_token=portal.signer.status(done.objection_id),
+    )  # fmt: skip
 
 
 def _notice(signer: LinkSigner, token: str | None, email: str) -> Link | None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,8 @@ MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
 READ_ONLY = "optout_read_only"
 SQLITE_BUSY_TIMEOUT_MS = 60_000
 _MIGRATION_LOCK = threading.Lock()  # Alembic's ``context`` is process-global, not thread-safe
+MIGRATION_LOCK_ID = 0x6F70746F7575  # pg_advisory_lock key of migrate() (env.py uses ...74)
+MIGRATION_LOCK_SUFFIX = "-migrate.lock"  # next to a SQLite file: serialises first opens
 
 
 def normalize_url(url: str) -> str:
@@ -80,17 +83,64 @@ def alembic_config(connection: sa.Connection | None = None) -> Config:
 
 
 def migrate(engine: sa.Engine) -> None:
-    """Bring the schema to the newest revision (``upgrade head``); a no-op when it is there."""
+    """Bring the schema to the newest revision (``upgrade head``); a no-op when it is there.
+
+    Processes opening a new registry at once take turns: a file lock next to a SQLite
+    file, ``pg_advisory_lock`` on PostgreSQL; whoever comes second finds the schema at head.
+    """
     config = alembic_config()
     heads = set(ScriptDirectory.from_config(config).get_heads())
+    if _current_heads(engine) == heads:
+        return
+    with _MIGRATION_LOCK, _migration_lock(engine):
+        if _current_heads(engine) == heads:
+            return
+        with engine.connect() as conn:
+            command.upgrade(alembic_config(conn), "head")
+            conn.commit()
+
+
+def _current_heads(engine: sa.Engine) -> set[str]:
     with engine.connect() as conn:
         current = set(MigrationContext.configure(conn).get_current_heads())
         conn.rollback()
-    if current == heads:
-        return
-    with _MIGRATION_LOCK, engine.connect() as conn:
-        command.upgrade(alembic_config(conn), "head")
-        conn.commit()
+    return current
+
+
+def _migration_lock(engine: sa.Engine) -> AbstractContextManager[object]:
+    """The lock that serialises migrations across processes (see ``migrate``)."""
+    if engine.dialect.name == "postgresql":
+        return _postgres_migration_lock(engine)
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return nullcontext()
+    if os.name != "posix":
+        return nullcontext()
+    return _file_lock(Path(database).with_name(Path(database).name + MIGRATION_LOCK_SUFFIX))
+
+
+@contextmanager
+def _postgres_migration_lock(engine: sa.Engine) -> Iterator[None]:
+    """A session-level advisory lock, held on its own connection while the upgrade runs."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK_ID})
+        try:
+            yield
+        finally:
+            conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK_ID})
+
+
+@contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """An exclusive ``flock`` on ``path`` (created if missing), released on exit."""
+    import fcntl
+
+    with path.open("a") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def _read_only(engine: sa.Engine) -> sa.Engine:
@@ -108,6 +158,9 @@ class Registry:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._read_sessions = sessionmaker(_read_only(engine), expire_on_commit=False)
         self._pseudonymizer = pseudonymizer
+        # SQLite has one writer at a time: this process's writers queue here instead of
+        # polling SQLite's busy handler, which sleeps up to 100 ms a try.
+        self._write_lock = threading.RLock() if engine.dialect.name == "sqlite" else nullcontext()
 
     @property
     def pseudonymizer(self) -> Pseudonymizer:
@@ -118,7 +171,7 @@ class Registry:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A write transaction: committed when the block ends, rolled back on an error."""
-        with self._sessions() as session, session.begin():
+        with self._write_lock, self._sessions() as session, session.begin():
             session.info["pseudonymizer"] = self.pseudonymizer
             yield session
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from optout.registry.bulk import bulk_insert
 from optout.registry.models import Base
 
 MAIL_STATUSES = ("pending", "sent", "failed")
@@ -68,23 +70,44 @@ def enqueue_mail(
     return mail.id
 
 
+@dataclass(frozen=True, slots=True)
+class NewMail:
+    """A message to queue: its kind, recipient and RFC 5322 text."""
+
+    kind: str
+    recipient: str
+    message: str
+
+
+def enqueue_mails(session: Session, mails: Sequence[NewMail], now: datetime | None = None) -> None:
+    """Store many messages in the caller's transaction, in one statement (no ids returned)."""
+    now = now or datetime.now(UTC)
+    rows = [{"kind": m.kind, "recipient": m.recipient, "message": m.message, "status": "pending",
+             "attempts": 0, "created_at": now, "next_attempt_at": now} for m in mails]  # fmt: skip
+    bulk_insert(session, OutboxMail.__table__, rows)  # type: ignore[arg-type]
+
+
 def claim_due_mail(session: Session, *, limit: int = 50, now: datetime | None = None
                    ) -> list[QueuedMail]:  # fmt: skip
     """Claim up to ``limit`` due messages: leased for CLAIM_LEASE, their attempt counted."""
     now = now or datetime.now(UTC)
     query = (
-        sa.select(OutboxMail)
+        sa.select(OutboxMail.id, OutboxMail.kind, OutboxMail.recipient, OutboxMail.message,
+                  OutboxMail.attempts)
         .where(OutboxMail.status == "pending", OutboxMail.next_attempt_at <= now)
         .order_by(OutboxMail.next_attempt_at, OutboxMail.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
-    )
-    claimed = []
-    for mail in session.execute(query).scalars():
-        mail.attempts += 1
-        mail.next_attempt_at = now + CLAIM_LEASE
-        claimed.append(QueuedMail(mail.id, mail.kind, mail.recipient or "", mail.message or "",
-                                  mail.attempts))  # fmt: skip
+    )  # fmt: skip
+    claimed = [
+        QueuedMail(mail_id, kind, recipient or "", message or "", attempts + 1)
+        for mail_id, kind, recipient, message, attempts in session.execute(query)
+    ]
+    if claimed:
+        session.execute(
+            sa.update(OutboxMail).where(OutboxMail.id.in_([mail.id for mail in claimed]))
+            .values(attempts=OutboxMail.attempts + 1, next_attempt_at=now + CLAIM_LEASE)
+        )  # fmt: skip
     return claimed
 
 
