@@ -268,3 +268,20 @@ def test_parquet_naive_timestamp_column_is_an_input_error(tmp_path: Path) -> Non
     pq.write_table(table, root / "content.parquet")
     with pytest.raises(InputError, match="created_at"):
         list(ExportReader(root, skip_invalid=True).content())
+
+
+def test_media_problems_are_found_in_any_item_of_a_row(tmp_path: Path) -> None:
+    root = tmp_path / "x"
+    (root / "media").mkdir(parents=True)
+    (root / "media" / "ok.jpg").write_bytes(b"\xff\xd8")
+    good = {"path": "media/ok.jpg", "alt_text": None}
+    content = [
+        post("c1", media=[good, good]),
+        post("c2", media=[good, None]),
+        post("c3", media=[good, {"path": "media/missing.jpg"}]),
+        post("c4", media=[good, {"path": ""}]),
+        post("c5", media=[]),
+    ]
+    write_export(root, [account()], content)
+    found = [(row, field) for _, row, field, _ in errors_of(root)]
+    assert found == [(2, "media[1]"), (3, "media[1].path"), (4, "media[1].path")]

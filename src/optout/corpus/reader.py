@@ -256,14 +256,26 @@ class _TablePass:
 
     def _check_media(self, checked: Checked, found: _Found) -> None:
         media = checked.columns["media"]
-        lengths = pc.fill_null(pc.list_value_length(media), 0).to_numpy(zero_copy_only=False)
-        indexes = np.flatnonzero(lengths > 0)
+        indexes = self._rows_with_media_problems(media)
         if not len(indexes):
             return
         rows = media.take(pa.array(indexes)).to_pylist()
         for index, items in zip(indexes.tolist(), rows, strict=True):
             for name, why in self.reader._media.problems(items):
                 found.add(index, int(found.rows[index]), name, why)
+
+    def _rows_with_media_problems(self, media: pa.Array) -> np.ndarray:
+        """Indices of rows with a null item, a missing path or a bad path in their media
+        list; column-wise, each distinct path is judged once (the messages come later)."""
+        items = pc.list_flatten(media)
+        if len(items) == 0:
+            return np.array([], dtype=np.int64)
+        paths = pc.if_else(pc.is_valid(items), pc.struct_field(items, "path"), None)
+        distinct = pc.unique(paths.drop_null()).to_pylist()
+        good = [path for path in distinct if path and not self.reader._media.path_problem(path)]
+        ok = pc.fill_null(pc.is_in(paths, value_set=pa.array(good, pa.string())), False)
+        parents = pc.list_parent_indices(media).to_numpy()
+        return np.unique(parents[~ok.to_numpy(zero_copy_only=False)])
 
     def _keep_account_ids(
         self, chunk: RawChunk, valid: pa.RecordBatch, checked: Checked, found: _Found
