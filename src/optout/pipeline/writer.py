@@ -67,7 +67,7 @@ class BucketedWriter:
     """
 
     FLUSH_ROWS = 8_192
-    MAX_BUFFERED_ROWS = 131_072
+    MAX_BUFFERED_ROWS = 262_144  # about 100 MB of output rows
 
     def __init__(self, data_dir: Path, buckets: int) -> None:
         self.data_dir = data_dir
@@ -94,8 +94,17 @@ class BucketedWriter:
             if self._buffered[bucket] >= self.FLUSH_ROWS:
                 self._flush(bucket)
         if sum(self._buffered.values()) > self.MAX_BUFFERED_ROWS:
-            for bucket in list(self._buffers):
-                self._flush(bucket)
+            self._flush_largest()
+
+    def _flush_largest(self) -> None:
+        """Flush the fullest buckets until half the buffer is free: fewer, larger row groups
+        than flushing every bucket (each flush costs a row group's fixed overhead)."""
+        buffered = sum(self._buffered.values())
+        for bucket in sorted(self._buffered, key=self._buffered.__getitem__, reverse=True):
+            if buffered <= self.MAX_BUFFERED_ROWS // 2:
+                return
+            buffered -= self._buffered[bucket]
+            self._flush(bucket)
 
     def _flush(self, bucket: int) -> None:
         batches = self._buffers.pop(bucket, [])
@@ -144,6 +153,7 @@ class BucketedWriter:
             (self.data_dir / relative).unlink(missing_ok=True)
         self._writers.clear()
         self._buffers.clear()
+        self._buffered.clear()
 
 
 @dataclass(frozen=True, slots=True)
