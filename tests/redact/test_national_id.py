@@ -20,6 +20,10 @@ def found(text: str) -> list[str]:
         "2 95 10 99 126 111 93",  # fr.nir
         "85.07.30-033.28",  # be.nn
         "1234567T",  # ie.pps
+        "211062-5629",  # dk.cpr with its dash
+        "756.9217.0769.85",  # ch.ssn (AHV)
+        "390.533.447-05",  # br.cpf
+        "536-22-1234",  # us.ssn
     ],
 )
 def test_finds_distinctive_ids_without_context(value: str) -> None:
@@ -33,7 +37,10 @@ def test_finds_distinctive_ids_without_context(value: str) -> None:
         ("PESEL", "44051401359"),
         ("Steuer-ID", "36574261809"),
         ("NIF", "501964843"),
-        ("CPR", "211062-5629"),
+        ("CPR", "2110625629"),
+        ("NHS", "943 476 5919"),
+        ("my ID number is", "111222333"),  # any ID word opens every bare-digit scheme
+        ("für das Formular", "36574261809"),
     ],
 )
 def test_bare_digit_ids_need_a_context_word(context: str, value: str) -> None:

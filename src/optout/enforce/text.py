@@ -11,7 +11,7 @@ import pyarrow.compute as pc
 
 from optout.keys import Pseudonymizer
 from optout.redact import PLACEHOLDER, PeopleDirectory, RedactionConfig, Redactor, is_surrogate
-from optout.redact.detectors import PII_LABELS, build_detectors
+from optout.redact.detectors import PII_LABELS, PhoneDetector, build_detectors
 from optout.redact.detectors.numbers import MIN_DIGITS, digit_count, has_digit_run
 from optout.redact.fold import fold_pattern
 from optout.redact.names import LANGUAGES, choose_surrogate
@@ -125,7 +125,12 @@ class PiiScanner:
     """Structured personal data the detectors find, surrogates aside (for ``verify``)."""
 
     def __init__(self) -> None:
-        self._detectors = build_detectors(PII_LABELS)
+        # rows carry no writer's region: fixed-line plans are not tried for national numbers
+        # (Austria's allows almost any number, the surrogates of other countries' included)
+        self._detectors = [
+            PhoneDetector(unknown_region_fixed_lines=False) if isinstance(d, PhoneDetector) else d
+            for d in build_detectors(PII_LABELS)
+        ]
 
     def find(self, text: str) -> Iterator[str]:
         """Labels of real-looking personal data in ``text`` (never the values)."""

@@ -11,6 +11,8 @@ from stdnum import luhn
 from stdnum.at import vnr
 from stdnum.be import nn
 from stdnum.bg import egn
+from stdnum.br import cpf
+from stdnum.ch import ssn as ch_ssn
 from stdnum.cz import rc
 from stdnum.de import idnr
 from stdnum.dk import cpr
@@ -18,6 +20,7 @@ from stdnum.ee import ik
 from stdnum.es import dni, nie
 from stdnum.fi import hetu
 from stdnum.fr import nir
+from stdnum.gb import nhs
 from stdnum.gr import amka
 from stdnum.hr import oib
 from stdnum.ie import pps
@@ -29,6 +32,7 @@ from stdnum.pt import cc, nif
 from stdnum.ro import cnp
 from stdnum.se import personnummer
 from stdnum.si import emso
+from stdnum.us import ssn as us_ssn
 
 CONTEXT_WINDOW = 40  # characters before a match searched for a context word
 
@@ -86,9 +90,13 @@ RULES: tuple[IdRule, ...] = (
     IdRule("se.personnummer", r"(?:\d\d)?\d{6}[-+]\d{4}", _valid(personnummer)),
     IdRule("fr.nir", r"[12] ?\d\d ?\d\d ?(?:\d\d|2[AB]) ?\d{3} ?\d{3} ?\d\d", _valid(nir)),
     IdRule("be.nn", r"\d\d\.\d\d\.\d\d-\d{3}\.\d\d", _valid(nn)),
-    IdRule("pt.cc", r"\d{8} ?\d ?[A-Z0-9]{2}\d", _valid(cc)),
+    IdRule("pt.cc", r"\d{8} ?\d ?(?:[A-Z][A-Z0-9]|\d[A-Z])\d", _valid(cc)),  # version letters
     IdRule("ie.pps", r"\d{7}[A-W][A-IW]?", _valid(pps)),
     IdRule("cz.rc", r"\d{6}/\d{3,4}", _valid(rc)),
+    IdRule("dk.cpr", r"\d{6}-\d{4}", _valid(cpr)),  # a date, a dash, four digits
+    IdRule("ch.ssn", r"756\.\d{4}\.\d{4}\.\d\d", _valid(ch_ssn)),  # AHV/AVS, EAN-13 check
+    IdRule("br.cpf", r"\d{3}\.\d{3}\.\d{3}-\d\d", _valid(cpf)),  # two check digits
+    IdRule("us.ssn", r"\d{3}-\d\d-\d{4}", _valid(us_ssn)),  # no checksum: the shape
     # bare digit strings: told apart from any other number only by a nearby context word
     IdRule("nl.bsn", r"\d{4}\.?\d\d\.?\d{3}", _valid(bsn),
            ("bsn", "burgerservicenummer", "sofinummer", "sofi-nummer")),
@@ -112,7 +120,24 @@ RULES: tuple[IdRule, ...] = (
     IdRule("ee.ik", _D11, _valid(ik), ("isikukood",)),
     IdRule("lt.asmens", _D11, _valid(asmens), ("asmens kodas",)),
     IdRule("si.emso", _D13, _valid(emso), ("emso", "emšo")),
+    IdRule("gb.nhs", r"\d{3} ?\d{3} ?\d{4}", _valid(nhs), ("nhs",)),
+    IdRule("dk.cpr", _D10, _valid(cpr), ("cpr",)),
 )
+
+# words that announce an identification number in any of the sample's languages; after any
+# of them (or a scheme's own word) every bare-digit rule is tried: people write "my BSN is"
+# for a Belgian number too. A number given "for the form" is most often an ID number.
+GENERIC_CONTEXT = (
+    "id number", "id no", "id-nr", "id nr", "id:", "my id", "id-nummer", "id nummer",
+    "ausweis", "identifikation", "identity", "identité", "identidad", "identità", "identiteit",
+    "tożsamości", "identidade", "dni", "nif", "nie ", "ssn", "social security", "sozialvers",
+    "seguridad social", "sécurité sociale", "numéro de sécu", "previdenza", "cpf", "ahv",
+    "avs", "steuer", "tax id", "fiscal", "personnummer", "henkilötunnus", "pps", "nhs",
+    "formular", "formulario", "formulário", "formulier", "formularz", "formulaire", "modulo",
+    "blankett", "for the form", "tax number", "national insurance",
+)
+ID_CUES: tuple[str, ...] = tuple(sorted(
+    {word for rule in RULES for word in rule.context} | set(GENERIC_CONTEXT)))
 
 
 def has_context(text_lower: str, start: int, words: tuple[str, ...]) -> bool:

@@ -190,8 +190,8 @@ def phone_surrogate(value: str, digests: Iterator[int], region: str | None) -> s
             if not phone_detected(candidate, region):
                 return candidate
     if not value.startswith(("+", "00")):
-        # no unallocated start in every plan tried (an area code in parentheses is looked up
-        # as a fixed line in every region): a French number reserved for fiction
+        # no unallocated start in every plan tried (when the writer's region is unknown, a
+        # fixed line is looked up in every region): a French number reserved for fiction
         return _fiction_phone(FICTION_PHONE_PREFIXES["FR"][0], next(digests), True)
     keep = len(value) - len(value.lstrip("+0")) + 3
     for _, digest in zip(range(_MAX_TRIES), digests, strict=False):

@@ -36,6 +36,7 @@ _CUE = re.compile(
     re.IGNORECASE,
 )
 CUE_WINDOW = 32
+_DIGIT = re.compile(r"\d")
 REGION_ALIASES = {"UK": "GB", "EL": "GR"}
 
 
@@ -188,6 +189,11 @@ class PhoneDetector(BaseDetector):
     min_digits = MIN_DIGITS
     labels = frozenset({"phone"})
 
+    def __init__(self, unknown_region_fixed_lines: bool = True) -> None:
+        # False for ``verify``, which reads rows without their writer's region: fixed-line
+        # plans such as Austria's allow almost any number, surrogates included
+        self.unknown_region_fixed_lines = unknown_region_fixed_lines
+
     def might_contain(self, text: str) -> bool:
         return might_hold_number(text)
 
@@ -198,7 +204,8 @@ class PhoneDetector(BaseDetector):
             candidate = match.group()
             if _DATE.fullmatch(candidate):
                 continue
-            valid = real_phone_prefix(candidate, region, lambda m=match: has_cue(text, m.start()))
+            valid = real_phone_prefix(candidate, region, lambda m=match: has_cue(text, m.start()),
+                                      self.unknown_region_fixed_lines)
             if valid is not None:
                 spans.append(Span(match.start(), match.start() + len(valid), "phone"))
         return spans
@@ -206,17 +213,22 @@ class PhoneDetector(BaseDetector):
 
 def has_cue(text: str, start: int) -> bool:
     """Whether a word announcing a phone number ("Tel", "call", "appelle", ...) is just
-    before ``start``."""
-    return _CUE.search(text, max(0, start - CUE_WINDOW), start) is not None
+    before ``start``, with no other number between them ("call at 11.42 and 59 71 90 22"
+    announces a time, not the number after it)."""
+    window = max(0, start - CUE_WINDOW)
+    last = None
+    for last in _CUE.finditer(text, window, start):  # noqa: B007 (the last one counts)
+        pass
+    return last is not None and _DIGIT.search(text, last.end(), start) is None
 
 
-def real_phone_prefix(candidate: str, region: str | None, cued: Callable[[], bool]
-                      ) -> str | None:
+def real_phone_prefix(candidate: str, region: str | None, cued: Callable[[], bool],
+                      fixed_lines: bool = True) -> str | None:
     """The longest prefix of ``candidate`` that is a real phone number: international, or
     national in the writer's ``region``, or else a national mobile number of another European
     region (one with the trunk prefix ``0`` the number starts with; one without a trunk
     prefix only when ``cued()``, since there many 8-9 digit numbers are valid). When the
-    region is unknown, an area code in parentheses after a cue, ``Tel: (022) 54360``, is
+    region is unknown and ``fixed_lines``, a number after a cue (``Tel: 030 745491``) is
     looked up as a fixed line too. ``cued`` is called only when needed."""
     if candidate.startswith(("+", "00")):
         return longest_real_prefix(candidate, None)
@@ -226,16 +238,16 @@ def real_phone_prefix(candidate: str, region: str | None, cued: Callable[[], boo
         valid = longest_real_prefix(candidate, region)
         if valid is not None:
             return valid
-    return longest_elsewhere(candidate, region, cued)
+    return longest_elsewhere(candidate, region, cued, fixed_lines)
 
 
-def longest_elsewhere(candidate: str, region: str | None, cued: Callable[[], bool]
-                      ) -> str | None:
+def longest_elsewhere(candidate: str, region: str | None, cued: Callable[[], bool],
+                      fixed_lines: bool = True) -> str | None:
     """The longest prefix of ``candidate`` that is national in a fallback region."""
     trunk = candidate.lstrip("(").startswith("0")
     if not trunk and not cued():
         return None
-    fixed = region is None and candidate.startswith("(0") and cued()
+    fixed = region is None and fixed_lines and cued()
     for _ in range(3):
         if len(digits_of(candidate)) < 7:
             return None
@@ -301,10 +313,10 @@ def phone_home(candidate: str, region: str | None) -> str | None:
 
 def phone_detected(value: str, region: str | None) -> bool:
     """Whether the detector would report ``value`` after a cue word, written by someone in
-    ``region`` or by someone whose region is unknown (as ``verify`` reads it)."""
+    ``region``, or read without a region as ``verify`` reads it."""
     region = phone_region(region)
-    return any(real_phone_prefix(value, where, _always) is not None
-               for where in {region, None})
+    return (real_phone_prefix(value, region, _always) is not None
+            or real_phone_prefix(value, None, _always, fixed_lines=False) is not None)
 
 
 def _always() -> bool:
