@@ -12,8 +12,10 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Protocol
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -165,19 +167,21 @@ class RedactText:
     pseudonymizer: Pseudonymizer
     drop_mentions: bool
     name: str = "redact_text"
+    _author_keys: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def __call__(self, batch: pa.RecordBatch) -> StepResult:
         texts, person_keys, mentions_objector, counts = self.redactor.redact_column(
             batch.column("text"), batch.column("name_lang"), batch.column("a_country")
         )
-        tagged_keys, tags_objector = self._structured_mentions(batch.column("mentions"))
-        keys = [
-            sorted(set(found or ()) | set(tagged))
-            for found, tagged in zip(person_keys.to_pylist(), tagged_keys, strict=True)
-        ]
+        tagged, tags_objector = self._structured_mentions(batch.column("mentions"))
+        if tagged:  # the few rows that tag someone: their keys join those found in the text
+            keys = person_keys.to_pylist()
+            for row, tagged_keys in tagged.items():
+                keys[row] = sorted(set(keys[row] or ()) | set(tagged_keys))
+            person_keys = pa.array(keys, pa.list_(pa.string()))
         objector_hit = pc.or_(mentions_objector, pa.array(tags_objector, pa.bool_()))
         batch = _with(batch, "text", texts)
-        batch = _with(batch, "person_keys", pa.array(keys, pa.list_(pa.string())))
+        batch = _with(batch, "person_keys", person_keys)
         counters = Counter({f"redacted:{label}": n for label, n in counts.items() if n})
         if not self.drop_mentions:
             return StepResult(batch, counters=counters)
@@ -185,16 +189,36 @@ class RedactText:
         dropped = batch.num_rows - kept.num_rows
         return StepResult(kept, Counter({MENTIONS_OBJECTOR: dropped}), counters)
 
-    def _structured_mentions(self, mentions: pa.Array) -> tuple[list[list[str]], list[bool]]:
-        keys: list[list[str]] = []
-        objector: list[bool] = []
-        for tagged in mentions.to_pylist():
-            tagged = tagged or []
-            keys.append(
-                [self.pseudonymizer.author(a) for a in tagged if a not in self.objector_ids]
-            )
-            objector.append(any(a in self.objector_ids for a in tagged))
-        return keys, objector
+    def _structured_mentions(self, mentions: pa.Array) -> tuple[dict[int, list[str]], np.ndarray]:
+        """The keys of the accounts each row tags (rows that tag nobody left out), and
+        whether each row tags an objector; column-wise, with keys remembered per account."""
+        tags_objector = np.zeros(len(mentions), dtype=bool)
+        accounts = pc.list_flatten(mentions)
+        if len(accounts) == 0:
+            return {}, tags_objector
+        rows = pc.list_parent_indices(mentions).to_numpy()
+        present = pc.is_valid(accounts).to_numpy(zero_copy_only=False)
+        objecting = pc.is_in(accounts, value_set=self._objector_array).to_numpy(
+            zero_copy_only=False
+        )
+        tags_objector[rows[present & objecting]] = True
+        others = present & ~objecting
+        tagged: dict[int, list[str]] = {}
+        for row, account in zip(
+            rows[others].tolist(), accounts.filter(pa.array(others)).to_pylist(), strict=True
+        ):
+            tagged.setdefault(row, []).append(self._author_key(account))
+        return tagged, tags_objector
+
+    @cached_property
+    def _objector_array(self) -> pa.Array:
+        return pa.array(sorted(self.objector_ids), pa.string())
+
+    def _author_key(self, account_id: str) -> str:
+        key = self._author_keys.get(account_id)
+        if key is None:
+            key = self._author_keys[account_id] = self.pseudonymizer.author(account_id)
+        return key
 
 
 @dataclass(frozen=True)
