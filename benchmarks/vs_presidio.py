@@ -28,6 +28,8 @@ the label mapping and scoring glue here work without it (tests/benchmarks/).
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import inspect
 import json
 import logging
 import os
@@ -190,22 +192,63 @@ def build_directory(accounts: list[dict[str, Any]]) -> PeopleDirectory:
     return PeopleDirectory.build(table, set(), [], [], Pseudonymizer(EVAL_SECRET))
 
 
-def run_optout(examples: list[Example], directory: PeopleDirectory, repeat: int) -> Side:
-    """Score optout's spans, and time span finding and a whole Redactor pass."""
-    side = Side("optout")
-    find = span_finder(directory, RedactionConfig())
-    find("warm up", None)
-    texts = [e.text for e in examples]
-    regions = [e.region for e in examples]
-    side.seconds["spans"] = best_cpu_seconds(
-        lambda: [find(t, r) for t, r in zip(texts, regions, strict=True)], repeat)
-    for example in examples:
-        spans = find(example.text, example.region)
+def optout_configs() -> dict[str, RedactionConfig]:
+    """optout's sides: its default install (no spaCy backend, even where spaCy is installed,
+    as it is in .venv-presidio) and, where the optional NER backend has a pipeline, with it."""
+    names = {f.name for f in dataclasses.fields(RedactionConfig)}
+    if "ner" not in names:  # a checkout before the optional NER backend
+        return {"optout": RedactionConfig()}
+    configs = {"optout": RedactionConfig(ner=False)}
+    try:
+        from optout.redact import ner
+    except ImportError:
+        return configs
+    if ner.available():
+        configs["optout_ner"] = RedactionConfig(ner=True)
+    return configs
+
+
+def config_uses_ner(config: RedactionConfig) -> bool:
+    return bool(getattr(config, "ner", False))
+
+
+def _lang(example: Example) -> str | None:
+    return None if example.lang == "?" else example.lang
+
+
+def run_optout(name: str, config: RedactionConfig, examples: list[Example],
+               directory: PeopleDirectory, repeat: int) -> Side:
+    """Score the spans optout's Redactor replaces, and time span finding and a whole
+    ``Redactor.redact_column`` pass (no memoised surrogate at its start)."""
+    side = Side(name)
+    finder = span_finder(directory, config)
+    takes_lang = len(inspect.signature(finder).parameters) >= 3
+
+    def find(example: Example) -> list[Span]:
+        if takes_lang:
+            return finder(example.text, example.region, _lang(example))
+        return finder(example.text, example.region)
+
+    warm_up = {}
+    for example in examples:  # lazy loading (a spaCy pipeline per language) is not timed
+        warm_up.setdefault(example.lang, []).append(example)
+    for first in warm_up.values():
+        for example in first[:16]:
+            find(example)
+    found: list[list[Span]] = []
+
+    def spans_pass() -> None:
+        found[:] = [find(e) for e in examples]
+
+    side.seconds["spans"] = best_cpu_seconds(spans_pass, repeat)
+    for example, spans in zip(examples, found, strict=True):
         side.add(example, spans, spans)
-    redactor = Redactor(directory, RedactionConfig(), Pseudonymizer(EVAL_SECRET))
-    redactor.redact("warm up")
-    column = (pa.array(texts, pa.string()), pa.array([e.lang for e in examples], pa.string()),
-              pa.array(regions, pa.string()))
+    redactor = Redactor(directory, config, Pseudonymizer(EVAL_SECRET))
+    for first in warm_up.values():
+        redactor.redact(first[0].text, _lang(first[0]), first[0].region)
+    column = (pa.array([e.text for e in examples], pa.string()),
+              pa.array([_lang(e) for e in examples], pa.string()),
+              pa.array([e.region for e in examples], pa.string()))
 
     def cold_pass() -> None:
         redactor.forget_surrogates()
@@ -334,8 +377,19 @@ def _pct(counts: dict[str, Any] | None, key: str) -> str:
     return "–" if value is None else f"{100 * value:.1f}"
 
 
+SIDE_TITLES = {"optout": "optout", "optout_ner": "optout+NER", "presidio_full": "Presidio full",
+               "presidio_no_op": "Presidio no_op"}
+
+
 def _sides(result: dict[str, Any]) -> list[str]:
-    return [name for name in ("optout", "presidio_full", "presidio_no_op") if name in result]
+    return [name for name in SIDE_TITLES if name in result]
+
+
+def _header(first: str, sides: Sequence[str], per_side: Sequence[str]) -> list[str]:
+    """A markdown table header: ``first`` columns, then ``per_side`` columns for each side."""
+    cells = [f"{SIDE_TITLES[side]} {what}".strip() for side in sides for what in per_side]
+    columns = first.count("|") + 1 + len(cells)
+    return [f"| {first} | {' | '.join(cells)} |", "|" + "---|" * columns]
 
 
 def _speed_row(name: str, texts: int, seconds: dict[str, dict[str, float]]) -> str:
@@ -343,25 +397,29 @@ def _speed_row(name: str, texts: int, seconds: dict[str, dict[str, float]]) -> s
     docs = {side: {stage: rate(texts, value) for stage, value in stages.items()}
             for side, stages in seconds.items()}
     ours, full = docs["optout"], docs.get("presidio_full", {})
-    no_op = docs.get("presidio_no_op", {})
 
     def cell(value: float | None) -> str:
         return "–" if value is None else f"{value:,.0f}"
 
-    ratios = (f"{ours['redact'] / full['redact']:,.0f}× | {ours['spans'] / full['analyze']:,.0f}×"
-              if full else "– | –")
-    return (f"| {name} | {texts:,} | {cell(ours['spans'])} | {cell(ours['redact'])} | "
-            f"{cell(full.get('analyze'))} | {cell(full.get('redact'))} | "
-            f"{cell(no_op.get('redact'))} | {ratios} |")
+    cells = [cell(ours["spans"]), cell(ours["redact"])]
+    if "optout_ner" in docs:
+        cells.append(cell(docs["optout_ner"]["redact"]))
+    cells += [cell(full.get("analyze")), cell(full.get("redact")),
+              cell(docs.get("presidio_no_op", {}).get("redact"))]
+    cells += ([f"{ours['redact'] / full['redact']:,.0f}×",
+               f"{ours['spans'] / full['analyze']:,.0f}×"] if full else ["–", "–"])
+    return f"| {name} | {texts:,} | {' | '.join(cells)} |"
 
 
 def render(report: dict[str, Any]) -> str:
     """Markdown tables: speed, recall/precision per file and type, person per language."""
-    out = ["Docs per CPU second:", "",
-           "| file | texts | optout spans | optout Redactor | Presidio full analyze | "
-           "Presidio full analyze+anonymize | Presidio no_op analyze+anonymize | "
-           "optout Redactor ÷ Presidio full | optout spans ÷ Presidio full analyze |",
-           "|---|---|---|---|---|---|---|---|---|"]
+    with_ner = any("optout_ner" in result for result in report["files"].values())
+    titles = ["optout spans", "optout Redactor"] + (["optout+NER Redactor"] * with_ner) + [
+        "Presidio full analyze", "Presidio full analyze+anonymize",
+        "Presidio no_op analyze+anonymize", "optout Redactor ÷ Presidio full",
+        "optout spans ÷ Presidio full analyze"]
+    out = ["Docs per CPU second:", "", f"| file | texts | {' | '.join(titles)} |",
+           "|" + "---|" * (len(titles) + 2)]
     rows = [(name, result["texts"], {side: result[side]["cpu_seconds"] for side in
                                      _sides(result)}) for name, result in report["files"].items()]
     total: dict[str, dict[str, float]] = {}
@@ -372,57 +430,56 @@ def render(report: dict[str, Any]) -> str:
     rows.append(("**all files**", sum(texts for _, texts, _ in rows), total))
     for name, texts, seconds in rows:
         out.append(_speed_row(name, texts, seconds))
-    out += ["", "Recall / precision (%) per type:", "",
-            "| file | type | gold | optout R | optout P | Presidio full R | Presidio full P | "
-            "Presidio no_op R | Presidio no_op P |", "|---|---|---|---|---|---|---|---|---|"]
+    sides = _sides(next(iter(report["files"].values())))
+    out += ["", "Recall / precision (%) per type:", ""]
+    out += _header("file | type | gold", sides, ("R", "P"))
     for name, result in report["files"].items():
-        sides = _sides(result)
         labels = sorted({label for side in sides for label in result[side]["labels"]})
         for label in labels:
             cells = [result[side]["labels"].get(label) for side in sides]
             gold = max((c or {}).get("gold", 0) for c in cells)
             row = " | ".join(f"{_pct(c, 'recall')} | {_pct(c, 'precision')}" for c in cells)
             out.append(f"| {name} | {label} | {gold:,} | {row} |")
-    out += ["", "Gold spans removed whatever the label the system gave (%):", "",
-            "| file | type | gold | optout | Presidio full | Presidio no_op |",
-            "|---|---|---|---|---|---|"]
+    out += ["", "Gold spans removed whatever the label the system gave (%):", ""]
+    out += _header("file | type | gold", sides, ("",))
     for name, result in report["files"].items():
-        sides = _sides(result)
         for label, counts in result["optout"]["removed_any_label"].items():
             cells = " | ".join(_pct(result[side]["removed_any_label"].get(label), "recall")
                                for side in sides)
             out.append(f"| {name} | {label} | {counts['gold']:,} | {cells} |")
-    out += ["", "Person recall / precision (%) per language:", "",
-            "| file | lang | gold | optout R | optout P | Presidio full R | Presidio full P | "
-            "Presidio no_op R | Presidio no_op P |", "|---|---|---|---|---|---|---|---|---|"]
+    out += ["", "Person recall / precision (%) per language:", ""]
+    out += _header("file | lang | gold", sides, ("R", "P"))
     for name, result in report["files"].items():
-        sides = _sides(result)
         for lang in sorted(result["optout"]["languages"]):
             cells = [result[side]["languages"].get(lang, {}).get("person") for side in sides]
             gold = (cells[0] or {}).get("gold", 0)
             row = " | ".join(f"{_pct(c, 'recall')} | {_pct(c, 'precision')}" for c in cells)
             out.append(f"| {name} | {lang} | {gold:,} | {row} |")
-    out += ["", "False positives per 1,000 entity-free sentences:", "",
-            "| file | sentences | optout | Presidio full | Presidio no_op |",
-            "|---|---|---|---|---|"]
+    out += ["", "False positives per 1,000 entity-free sentences (count):", ""]
+    out += _header("file | sentences", sides, ("",))
     for name, result in report["files"].items():
-        free = [result[side]["entity_free"] for side in _sides(result)]
+        free = [result[side]["entity_free"] for side in sides]
         if free[0]["sentences"]:
             cells = " | ".join(f"{f['per_1000_sentences']:.1f} ({f['false_positives']})"
                                for f in free)
             out.append(f"| {name} | {free[0]['sentences']:,} | {cells} |")
     for name, verdict in report.get("optout_recall_vs_presidio_full", {}).items():
-        out.append(f"\noptout's recall against Presidio full on {name}: "
+        out.append(f"\n{name}, recall against Presidio full's: "
                    + ", ".join(f"{label} {v}" for label, v in verdict.items()))
     return "\n".join(out)
 
 
 def run_file(path: Path, examples: list[Example], directory: PeopleDirectory,
-             engines: list[Presidio], repeat: int) -> dict[str, Any]:
+             configs: dict[str, RedactionConfig], engines: list[Presidio], repeat: int
+             ) -> dict[str, Any]:
     """Both systems on one file's texts."""
     print(f"{path.name}: {len(examples):,} texts", file=sys.stderr, flush=True)
     result: dict[str, Any] = {"texts": len(examples)}
-    result["optout"] = run_optout(examples, directory, repeat).summary(len(examples))
+    for name, config in configs.items():
+        # with spaCy (the NER side) one timed run after the warm-up, as for Presidio
+        side = run_optout(name, config, examples, directory, 1 if config_uses_ner(config)
+                          else repeat)
+        result[name] = side.summary(len(examples))
     for engine in engines:
         side = run_presidio(engine, examples)
         result[side.name] = side.summary(len(examples))
@@ -441,6 +498,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--modes", nargs="+", default=list(MODES), choices=MODES)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--repeat", type=int, default=3, help="optout: best of this many runs")
+    parser.add_argument("--no-ner", dest="ner", action="store_false",
+                        help="leave out optout with its optional NER backend")
     parser.add_argument("--json", type=Path, help="also write the whole report here")
     return parser.parse_args(argv)
 
@@ -467,17 +526,21 @@ def main(argv: Sequence[str] | None = None) -> None:
     if FALLBACK_MODEL_LANG not in models and "full" in args.modes:
         sys.exit(f"{SPACY_MODELS[FALLBACK_MODEL_LANG]} is not installed: run make bench-presidio")
     engines = [Presidio(mode, languages, models, args.batch_size) for mode in args.modes]
+    configs = optout_configs() if args.ner else {"optout": optout_configs()["optout"]}
     report: dict[str, Any] = {
+        "optout_sides": {name: repr(config) for name, config in configs.items()},
         "half": args.half, "limit": args.limit, "languages": languages,
         "presidio_models": {e.mode: e.model for e in engines},
         "load_average": os.getloadavg(), "files": {}, "optout_recall_vs_presidio_full": {},
     }
     for path, accounts, examples in loaded:
-        result = run_file(path, examples, build_directory(accounts), engines, args.repeat)
+        result = run_file(path, examples, build_directory(accounts), configs, engines,
+                          args.repeat)
         report["files"][path.stem if path.name != "gold.jsonl" else "sample_gold"] = result
         if accounts and "presidio_full" in result:
-            report["optout_recall_vs_presidio_full"]["sample_gold"] = compare_recall(
-                result["optout"]["labels"], result["presidio_full"]["labels"])
+            for name in configs:
+                report["optout_recall_vs_presidio_full"][f"{SIDE_TITLES[name]} on the sample"] = (
+                    compare_recall(result[name]["labels"], result["presidio_full"]["labels"]))
     report["load_average_after"] = os.getloadavg()
     print(f"half {args.half}, at most {args.limit or 'all'} texts per file; docs per CPU "
           f"second; load average {report['load_average']} -> {report['load_average_after']}")

@@ -98,7 +98,8 @@ def test_compare_recall_covers_types_both_detect_with_gold_only() -> None:
 def test_optout_side_and_report_render_without_presidio(tmp_path: Path) -> None:
     examples = [Example("Mail me at anna.berg@example.org", "en", (Span(11, 32, "email"),), True),
                 Example("Nothing here at all", "en", (), False)]
-    side = vs.run_optout(examples, vs.build_directory([]), repeat=1)
+    side = vs.run_optout("optout", vs.optout_configs()["optout"], examples,
+                         vs.build_directory([]), repeat=1)
     summary = side.summary(len(examples))
     assert summary["labels"]["email"] == {"gold": 1, "found": 1, "recall": 1.0, "predicted": 1,
                                           "correct": 1, "precision": 1.0}
