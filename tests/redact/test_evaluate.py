@@ -47,7 +47,7 @@ def test_counts_per_label_and_language() -> None:
         "fr": [Span(0, 2, "person")],
     }
     iterator = iter(predictions.values())
-    summary = evaluate(examples, lambda text, region: next(iterator)).summary()
+    summary = evaluate(examples, lambda text, region, lang: next(iterator)).summary()
     person = summary["labels"]["person"]
     assert (person["gold"], person["found"], person["recall"]) == (2, 1, 0.5)
     assert (person["predicted"], person["correct"], person["precision"]) == (2, 1, 0.5)
@@ -68,7 +68,7 @@ def test_false_positives_per_1000_sentences_without_any_entity() -> None:
     assert located.gold == () and located.has_entity
     hits = {"t0": [Span(0, 1, "phone"), Span(1, 2, "email")], "t1": [Span(0, 1, "phone")],
             "In Berlin": [Span(0, 2, "person")]}
-    summary = evaluate([*free, located], lambda text, region: hits.get(text, [])).summary()
+    summary = evaluate([*free, located], lambda text, region, lang: hits.get(text, [])).summary()
     assert summary["entity_free"] == {
         "sentences": 4, "false_positives": 3, "per_1000_sentences": 750.0,
         "by_label": {"email": 1, "phone": 2},

@@ -7,11 +7,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from optout.redact.detectors import build_detectors
-from optout.redact.detectors.directory import DirectoryNameDetector
+from optout.keys import Pseudonymizer
 from optout.redact.people import PeopleDirectory
-from optout.redact.redactor import RedactionConfig
-from optout.redact.spans import Span, longest_first
+from optout.redact.redactor import RedactionConfig, Redactor
+from optout.redact.spans import Span
 
 # gold label -> optout label; labels not listed (LOCATION, ORGANIZATION, MISC, GermEval's
 # *_PART and *_DERIV, presidio's STREET_ADDRESS, DATE_TIME, ...) are ignored
@@ -180,33 +179,46 @@ class Tally:
             "entity_free_by_language": {lang: fp.as_dict() for lang, fp in
                                         sorted(self.entity_free_by_lang.items())},
             "precision_rule": PRECISION_RULE,
+            "backends": backends(),
         }
 
 
-def evaluate(examples: Iterable[Example],
-             predict: Callable[[str, str | None], Sequence[Span]]) -> Tally:
-    """Score ``predict(text, region)`` on every example."""
+Predict = Callable[[str, str | None, str | None], Sequence[Span]]
+_EVAL_SECRET = b"optout-evaluation-only"  # spans do not depend on the key
+
+
+def evaluate(examples: Iterable[Example], predict: Predict) -> Tally:
+    """Score ``predict(text, region, lang)`` on every example."""
     tally = Tally()
     for example in examples:
-        tally.add(example, predict(example.text, example.region))
+        lang = None if example.lang == "?" else example.lang
+        tally.add(example, predict(example.text, example.region, lang))
     return tally
 
 
-def span_finder(directory: PeopleDirectory, config: RedactionConfig
-                ) -> Callable[[str, str | None], list[Span]]:
-    """The spans a Redactor with ``directory`` and ``config`` would replace in a text: the
-    directory's people and the structured detectors, overlaps resolved longest first."""
-    names = DirectoryNameDetector(directory)
-    detectors = build_detectors(config.pii, config.platform_urls)
+def span_finder(directory: PeopleDirectory, config: RedactionConfig,
+                pseudonymizer: Pseudonymizer | None = None) -> Predict:
+    """Exactly the spans a Redactor with ``directory`` and ``config`` replaces in a text
+    (``Redactor.find_spans``: the directory's people, names found outside it, the
+    structured detectors, overlaps resolved as in a build)."""
+    redactor = Redactor(directory, config, pseudonymizer or Pseudonymizer(_EVAL_SECRET))
 
-    def find(text: str, region: str | None) -> list[Span]:
-        spans = names.find(text, region)
-        for detector in detectors:
-            if detector.might_contain(text):
-                spans += detector.find(text, region)
-        return longest_first(spans)
+    def find(text: str, region: str | None, lang: str | None = None) -> list[Span]:
+        return redactor.find_spans(text, lang, region)
 
     return find
+
+
+def backends(config: RedactionConfig | None = None) -> dict[str, Any]:
+    """Which person detectors ``config`` uses here, and which languages have an NER model."""
+    from optout.redact import ner
+
+    config = config or RedactionConfig()
+    status = ner.ner_status()
+    uses_ner = bool(config.ner or (config.ner is None and ner.available()))
+    return {"directory": True, "person_names": config.person_names, "ner": uses_ner,
+            "ner_languages": {lang: package for lang, package in status["languages"].items()
+                              if package}, "spacy_installed": status["spacy"]}
 
 
 def _counts(groups: dict[str, Counts], label: str) -> Counts:

@@ -9,12 +9,13 @@ from typing import Any
 
 import pyarrow as pa
 
-from optout.keys import Pseudonymizer
+from optout.keys import Pseudonymizer, normalize_name
 from optout.redact.detectors import PII_LABELS, build_detectors
 from optout.redact.detectors.directory import DirectoryNameDetector, Person, PersonMatch
 from optout.redact.detectors.numbers import MIN_DIGITS, digit_count, has_digit_run
+from optout.redact.detectors.person_name import PersonNameDetector
 from optout.redact.fold import fold
-from optout.redact.names import PersonSurrogate, choose_surrogate
+from optout.redact.names import DEFAULT_LANGUAGE, LANGUAGES, PersonSurrogate, choose_surrogate
 from optout.redact.people import PeopleDirectory
 from optout.redact.spans import Detector, Span, longest_first
 from optout.redact.surrogates import StructuredSurrogates
@@ -31,6 +32,10 @@ class RedactionConfig:
     pii: frozenset[str] = PII_LABELS
     pseudonymize_people: bool = True
     platform_urls: tuple[str, ...] = ()
+    # names of people who are not in the directory (rule-based, see detectors/person_name.py)
+    person_names: bool = True
+    # the optional spaCy backend (optout[ner]): None uses it when a pipeline is installed
+    ner: bool | None = None
 
     def __post_init__(self) -> None:
         unknown = set(self.pii) - PII_LABELS
@@ -64,13 +69,16 @@ class Redactor:
         self._detectors: list[Detector] = []  # each with its own pre-filter
         self._numeric: list[Detector] = []  # sharing one pre-filter, run once per text
         self._built = False  # whether the detectors above are built
+        self._person_finders: list[Any] = []  # person-name detectors beside the directory
         self._surrogates = StructuredSurrogates(self.pseudonymizer)
         self._people: dict[int, PersonSurrogate] = {}
+        self._named: dict[tuple[str, str], tuple[str, str]] = {}  # (name, lang): key, surrogate
 
     def forget_surrogates(self) -> None:
         """Drop the memoised surrogates (they are recomputed identically when needed)."""
         self._surrogates = StructuredSurrogates(self.pseudonymizer)
         self._people = {}
+        self._named = {}
 
     def __getstate__(self) -> dict[str, Any]:
         # the automaton travels built: a worker unpickles it several times faster than it
@@ -91,6 +99,7 @@ class Redactor:
             detectors = build_detectors(self.config.pii, self.config.platform_urls)
             self._numeric = [d for d in detectors if d.numeric]
             self._detectors = [d for d in detectors if not d.numeric]
+            self._person_finders = person_finders(self.config)
         if self._names is None:
             self._names = DirectoryNameDetector(self.directory)
         return self._names
@@ -98,18 +107,37 @@ class Redactor:
     def redact(self, text: str, lang: str | None = None, region: str | None = None
                ) -> RedactedText:
         """Redact one text written in ``lang`` by a writer living in ``region``."""
-        found = self._find(text, region)
+        found = self._find(text, region, lang)
         if found is None:
             return RedactedText(text)
         counts: dict[str, int] = {}
-        redacted, keys, objector = self._apply(text, found[0], found[1], region, counts)
+        redacted, keys, objector = self._apply(text, found[0], found[1], region, counts, lang)
         return RedactedText(redacted, counts, keys, objector)
 
-    def _find(self, text: str, region: str | None
+    def find_spans(self, text: str, lang: str | None = None, region: str | None = None
+                   ) -> list[Span]:
+        """Exactly the spans :meth:`redact` replaces in ``text`` (what ``optout eval
+        redaction`` scores), sorted; a person's span carries its key, or None for a name
+        found outside the directory."""
+        found = self._find(text, region, lang)
+        if found is None:
+            return []
+        people, spans = found
+        if not spans:
+            return [Span(start, end, p.label, p.key) for start, end, p in people]
+        return longest_first(spans + [Span(start, end, p.label, p.key) for start, end, p in people])
+
+    def _find(self, text: str, region: str | None, lang: str | None = None
               ) -> tuple[list[PersonMatch], list[Span]] | None:
-        """People and structured spans in ``text``, or None when there is nothing."""
+        """People and structured spans in ``text``, or None when there is nothing. Names
+        found outside the directory are ``person`` spans with key None; where one overlaps
+        a directory match, the directory wins."""
         people = self._ready().find_folded(*fold(text))
         spans = self._find_structured(text, region)
+        for finder in self._person_finders:
+            for span in finder.find(text, region, lang):
+                if not any(span.start < end and start < span.end for start, end, _ in people):
+                    spans.append(span)
         return (people, spans) if people or spans else None
 
     def _find_structured(self, text: str, region: str | None) -> list[Span]:
@@ -125,7 +153,7 @@ class Redactor:
 
     def _apply(
         self, text: str, people: list[PersonMatch], spans: list[Span], region: str | None,
-        counts: dict[str, int],
+        counts: dict[str, int], lang: str | None = None,
     ) -> tuple[str, list[str], bool]:
         """The redacted text, the sorted keys of the people it mentions and whether one of
         them objects; adds what was replaced to ``counts``."""
@@ -142,7 +170,10 @@ class Redactor:
                 spans + [Span(start, end, p.label, p.key) for start, end, p in people]
             )
             for start, end, label, key in chosen:
-                if key is None:  # only people's spans carry a key
+                if key is None and label == "person":  # a name outside the directory
+                    key, replacement = self._named_person(text[start:end], lang)
+                    keys.append(key)
+                elif key is None:  # only people's spans carry a key
                     replacement = self._surrogates(label, text[start:end], region)
                 else:
                     replacement = self._person_replacement(text[start:end], by_start[start])
@@ -166,6 +197,23 @@ class Redactor:
         if person.label == "person":
             return surrogate.name
         return ("@" if original.startswith("@") else "") + surrogate.handle
+
+    def _named_person(self, name: str, lang: str | None) -> tuple[str, str]:
+        """The key and replacement of a person found outside the directory: the key an
+        objection naming them would get (``pseudonymizer.name``), and a surrogate name of the
+        text's language drawn from that key, as for directory people (never a name in the
+        directory or an objection); ``[PERSON]`` when people are not pseudonymised."""
+        lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+        memo = (normalize_name(name), lang)
+        found = self._named.get(memo)
+        if found is None:
+            key = self.pseudonymizer.name(name)
+            replacement = PLACEHOLDER
+            if self.config.pseudonymize_people:
+                replacement = choose_surrogate(
+                    self._person_digests(key), lang, self.directory.blocked).name
+            found = self._named[memo] = (key, replacement)
+        return found
 
     def person_surrogate(self, index: int) -> PersonSurrogate:
         """The consistent surrogate name and handle of directory person ``index``."""
@@ -201,17 +249,18 @@ class Redactor:
         out_keys: list[list[str]] = []
         out_flags: list[bool] = []
         counts: dict[str, int] = {}
-        if len(langs) != len(texts):  # lang is not used yet: surrogates follow the person
+        if len(langs) != len(texts):
             raise ValueError("texts and langs differ in length")
         find, apply = self._find, self._apply
-        for text, region in zip(_pylist(texts), _pylist(regions), strict=True):
-            found = None if text is None else find(text, region)
+        for text, lang, region in zip(_pylist(texts), _pylist(langs), _pylist(regions),
+                                      strict=True):
+            found = None if text is None else find(text, region, lang)
             if found is None:
                 out_texts.append(text)
                 out_keys.append(_NO_KEYS)
                 out_flags.append(False)
                 continue
-            redacted, keys, objector = apply(text, found[0], found[1], region, counts)
+            redacted, keys, objector = apply(text, found[0], found[1], region, counts, lang)
             out_texts.append(redacted)
             out_keys.append(keys)
             out_flags.append(objector)
@@ -221,6 +270,24 @@ class Redactor:
             pa.array(out_flags, type=pa.bool_()),
             counts,
         )
+
+
+def person_finders(config: RedactionConfig) -> list[Any]:
+    """The person-name detectors beside the directory that ``config`` asks for: the rule-based
+    one, and the spaCy backend when ``config.ner`` is True, or None and a pipeline is
+    installed (``optout.redact.ner.ner_status`` says for which languages)."""
+    finders: list[Any] = []
+    if config.person_names:
+        finders.append(PersonNameDetector())
+    if config.ner or config.ner is None:
+        from optout.redact import ner
+
+        if ner.available():
+            finders.append(ner.NerPersonDetector())
+        elif config.ner:
+            raise ValueError("ner=True but no spaCy pipeline is installed (pip install "
+                             "'optout[ner]')")
+    return finders
 
 
 def _pylist(array: pa.Array | pa.ChunkedArray) -> list[Any]:

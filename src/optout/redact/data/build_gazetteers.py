@@ -1,0 +1,248 @@
+"""Build the person-name gazetteers shipped in this folder (a development script).
+
+    python -m optout.redact.data.build_gazetteers    # rewrites person_*.txt here
+
+Provenance (all of it ships inside packages optout already depends on; no list built from
+leaked personal data, such as the ``names-dataset`` package, is used):
+
+- ``person_first.txt`` / ``person_last.txt``: the first names and last names of every
+  Latin-script locale of Faker's person providers (``faker.providers.person.*``, MIT licence),
+  case-folded, minus the words of ``person_stop.txt``.
+- ``person_noun_de.txt``: the names above that are also German words, from the German lemma
+  table of ``spacy-lookups-data`` (MIT), which is needed only to rebuild this file (run the
+  script with it installed; without it the shipped file is kept).
+- ``person_place.txt``: place names: CLDR time-zone cities and countries (Babel), Python's
+  time-zone names, Faker's lists of real cities and states, and a short hand-written list.
+- ``person_stop.txt``: capitalised words that are not names: Faker's lorem word lists
+  (``faker.providers.lorem.*``, MIT: everyday vocabulary of de, en, fr, es, it, nl, pl, da,
+  cs), month, day, country and language names of the CLDR data in Babel (Unicode licence), and
+  the short hand-written lists below (function words that start sentences, titles, and
+  everyday words that are also first names or surnames, such as "Mai", "Mark", "Rose").
+
+The output is deterministic (sorted, one case-folded word a line): running the script again
+on the same Faker and Babel versions rewrites the same bytes.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from pathlib import Path
+
+from babel import Locale
+from faker.config import AVAILABLE_LOCALES
+
+HERE = Path(__file__).parent
+LANGS = ("de", "en", "fr", "es", "it", "nl", "pl", "pt", "sv", "da")
+LOREM_LOCALES = ("de_DE", "en_US", "fr_FR", "es_ES", "it_IT", "nl_NL", "pl_PL", "da_DK", "cs_CZ")
+_LATIN = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ɏ][A-Za-zÀ-ÖØ-öø-ɏ'’-]*$")
+_FIRST_ATTRS = ("first_names", "first_names_male", "first_names_female",
+                "first_names_nonbinary", "first_names_unisex")
+_LAST_ATTRS = ("last_names", "last_names_male", "last_names_female", "last_names_nonbinary")
+
+# Function words that start sentences, and everyday words that collide with names. Written by
+# hand from general knowledge of the languages (not from any evaluation data).
+EXTRA_STOP = """
+a al alla alle als am an and at auch auf aus bei bij but by con da dal dalla das dass de del
+dem den der des det di die din do dos du dans een ein eine einem einen einer eines el en er
+es et for from för għal het hier i il im in ist je jest la las le les lo los mit na nach ne
+nel nella nicht no och of on oder om op or para pero pour qui quand sie sind so su sur te the
+to um und une un uno una van vom von voor wann was wenn wie wir with y z za zu zum zur że
+ich du er sie wir ihr man mein dein sein unser euer kein diese dieser dieses jede jeder
+this that these those there here when where what who why how our your their his her its my
+ce cette ces mon ma mes ton ta tes son sa ses notre votre leur nous vous ils elles on
+este esta estos estas mi tu su nuestro nuestra ese esa aquel yo nosotros ellos ellas
+questo questa quello quella mio mia tuo tua suo sua noi voi loro lui lei io
+dit dat deze die mijn jouw zijn haar ons onze jullie hun wij zij ik
+ten ta to tego tej moja mój twój jego jej nasz wasz ich my wy oni ja ty
+este esta isto isso aquilo meu minha teu tua seu sua nosso nossa eles elas eu você
+den det de min din sin vår er deras jag du han hon vi ni dom
+hallo hello hi hey hej hoi ciao salut hola olá cześć danke thanks thank merci gracias grazie
+bedankt dank obrigado obrigada dziękuję tack bitte please liebe lieber dear cher chère
+herzlichen glückwunsch happy frohe joyeux feliz buon buona alles gute bon bonne
+mai mark rose august april june may will hope joy grace faith summer winter autumn
+ernst frank franc wolf bär fuchs hahn koch bauer fischer weber schneider müller
+ok okay yes no ja nein oui non si sí sì tak nie sim não nej nee
+heute morgen gestern today tomorrow yesterday aujourd'hui demain hier hoy mañana ayer oggi
+domani ieri vandaag morgen gisteren dzisiaj jutro wczoraj hoje amanhã ontem idag imorgon igår
+gott god dieu dios dio deus bóg gud
+"""
+
+# Titles and honorifics are stop words (they are never a name), and not names themselves.
+TITLES = """
+herr herrn frau fräulein dr prof mme mlle m monsieur madame mademoiselle mr mrs ms miss sir
+lady lord sig sigg signor signora signorina dott dott.ssa pan pani panem panią państwo señor
+señora señorita sr sra srta don doña dona senhor senhora sra dhr mevr mw meneer mevrouw
+herra fru
+"""
+
+# Everyday words that are names in some Faker locale but so common as words in the sample's
+# languages that a lone capitalised occurrence is far more likely the word.
+COLLISIONS = """
+art bill bob cash chance clay dawn dean drew earl eve faith gene glen grant hall hunter
+iris ivy jack jade king lane lee love mark marsh miles nick page park penny pierce pink
+price ray reed rich rock rose ruby sage scott sky stone storm summer tucker violet ward
+white wood young brown green black grey gray long short baker cook mason porter taylor
+smith miller walker carpenter turner butler parker fisher
+bach berg busch dorf feld hof holz horn kamp kern kirch kraus krause lang lange licht
+mann neu neumann paul post roth schwarz sommer stein vogel wagner weiss weiß winter wolff
+braun frank klein kühn hart fuchs
+blanc blanche rousseau petit grand roy fort marie
+rosa bella bello luce mare monte santo santa paz pilar rocío dolores luz mar cruz sol
+rio campo campos costa mata nieves fe gloria rey reyes
+brand breed de groot klein kort lang smit visser bakker
+maj jan ola róża
+"""
+
+
+def _words(value: object) -> list[str]:
+    if isinstance(value, dict):
+        return [k for k in value if isinstance(k, str)]
+    if isinstance(value, list | tuple):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
+def _latin(words: list[str]) -> set[str]:
+    found: set[str] = set()
+    for name in words:
+        for part in name.split():
+            if _LATIN.match(part) and len(part) >= 2:
+                found.add(part.casefold())
+    return found
+
+
+def faker_names() -> tuple[set[str], set[str]]:
+    """Every Latin-script first name and last name of Faker's person providers, case-folded."""
+    first: set[str] = set()
+    last: set[str] = set()
+    for locale in AVAILABLE_LOCALES:
+        try:
+            provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        except ImportError:
+            continue
+        for attr in _FIRST_ATTRS:
+            first |= _latin(_words(getattr(provider, attr, None)))
+        for attr in _LAST_ATTRS:
+            last |= _latin(_words(getattr(provider, attr, None)))
+    return first, last
+
+
+def stop_words() -> set[str]:
+    """Capitalised words that are not names: vocabulary, calendar, countries, function words."""
+    stop: set[str] = set()
+    for locale in LOREM_LOCALES:
+        provider = importlib.import_module(f"faker.providers.lorem.{locale}").Provider
+        for word in _words(getattr(provider, "word_list", ())):
+            stop.update(w.casefold() for w in word.split())
+    for lang in LANGS:
+        loc = Locale.parse(lang)
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                stop.update(m.casefold().rstrip(".") for m in loc.months[context][width].values())
+                stop.update(d.casefold().rstrip(".") for d in loc.days[context][width].values())
+        for name in list(loc.territories.values()) + list(loc.languages.values()):
+            stop.update(w.casefold() for w in name.split() if len(w) > 2)
+    stop.update(EXTRA_STOP.split())
+    stop.update(TITLES.split())
+    stop.update(COLLISIONS.split())
+    return stop
+
+
+# Large cities that CLDR's time-zone list lacks (hand-written, general knowledge).
+EXTRA_PLACES = """
+boston chicago detroit seattle denver dallas houston atlanta miami philadelphia baltimore
+washington virginia georgia carolina florida texas california florence venice milan turin
+naples genoa bologna hamburg munich cologne frankfurt stuttgart düsseldorf dortmund essen
+bremen hannover leipzig dresden nürnberg halle hagen kiel bonn mainz trier aachen münster
+manchester liverpool birmingham leeds glasgow edinburgh bristol oxford cambridge york
+marseille lyon toulouse nice nantes strasbourg bordeaux lille sevilla valencia bilbao
+málaga granada porto braga coimbra kraków gdańsk wrocław poznań łódź göteborg malmö uppsala
+rotterdam utrecht eindhoven groningen antwerpen gent brugge leuven namur liège charleroi
+madrid barcelona zaragoza salamanca valladolid córdoba alicante murcia palma vigo gijón
+oviedo santander pamplona toledo cádiz almería burgos león
+paris montpellier rennes reims grenoble dijon angers nîmes toulon brest limoges tours amiens
+metz perpignan orléans rouen caen nancy avignon
+roma milano napoli torino palermo genova firenze venezia verona padova trieste bari catania
+parma modena brescia bergamo pisa siena perugia cagliari
+lisboa faro aveiro évora funchal setúbal
+warszawa lublin katowice szczecin bydgoszcz toruń gdynia białystok rzeszów
+stockholm västerås örebro linköping helsingborg norrköping jönköping umeå lund
+"""
+CITY_LOCALES = ("de_DE", "de_AT", "nl_NL", "pl_PL", "pt_PT", "sv_SE", "it_IT")
+
+
+def place_names() -> set[str]:
+    """Real place names: CLDR time-zone cities and country names (Babel) in the sample's
+    languages, and Faker's lists of real cities and states (single words only)."""
+    places: set[str] = set()
+    for lang in LANGS:
+        loc = Locale.parse(lang)
+        for zone in loc.time_zones.values():
+            city = zone.get("city") if hasattr(zone, "get") else None
+            if city:
+                places.update(w.casefold() for w in city.split() if len(w) > 2)
+        for name in loc.territories.values():
+            places.update(w.casefold() for w in name.split() if len(w) > 2)
+    import zoneinfo
+
+    for zone in zoneinfo.available_timezones():
+        if "/" in zone:
+            places.add(zone.rsplit("/", 1)[1].replace("_", " ").casefold())
+    for locale in CITY_LOCALES:
+        provider = importlib.import_module(f"faker.providers.address.{locale}").Provider
+        for attr in ("cities", "states"):
+            for name in _words(getattr(provider, attr, ())):
+                if " " not in name and "-" not in name:
+                    places.add(name.casefold())
+    places.update(EXTRA_PLACES.split())
+    return {p for p in places if " " not in p}
+
+
+def german_nouns(names: set[str]) -> set[str] | None:
+    """Names that are also German words (``Lage``, ``Tod``, ``Koch``): the capitalised word
+    forms and lemmas of spaCy's German lemma table (``spacy-lookups-data``, MIT), intersected
+    with ``names``; None when that package is not installed (the shipped file is kept)."""
+    try:
+        import gzip
+        import json
+
+        import spacy_lookups_data
+    except ImportError:
+        return None
+    path = Path(spacy_lookups_data.__file__).parent / "data" / "de_lemma_lookup.json.gz"
+    table = json.loads(gzip.decompress(path.read_bytes()))
+    words = {w.casefold() for pair in table.items() for w in pair if w[:1].isupper()}
+    return words & names
+
+
+def write(path: Path, header: str, words: set[str]) -> None:
+    lines = [f"# {header}", *sorted(words)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    """Rewrite ``person_first.txt``, ``person_last.txt`` and ``person_stop.txt``."""
+    first, last = faker_names()
+    stop = stop_words()
+    places = place_names() - stop
+    nouns = german_nouns((first | last) - stop)
+    if nouns is not None:
+        write(HERE / "person_noun_de.txt",
+              "Names that are German words: spacy-lookups-data de lemma table (MIT)", nouns)
+    write(HERE / "person_first.txt",
+          "First names: Faker person providers, Latin-script locales (MIT); build_gazetteers.py",
+          first - stop)
+    write(HERE / "person_last.txt",
+          "Last names: Faker person providers, Latin-script locales (MIT); build_gazetteers.py",
+          last - stop)
+    write(HERE / "person_place.txt",
+          "Places: CLDR via Babel (Unicode), Python's tz names, Faker real-city lists (MIT)",
+          places)
+    write(HERE / "person_stop.txt",
+          "Not names: Faker lorem words (MIT), CLDR via Babel (Unicode), hand-written lists",
+          stop)
+
+
+if __name__ == "__main__":
+    main()
