@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -54,16 +55,17 @@ def notice_cutoff(policy: Policy, as_of: datetime) -> datetime:
     return as_of - timedelta(days=policy.notice.days)
 
 
-def adult_from(birth_date: date | None, min_age: int) -> datetime | None:
-    """The moment someone born on ``birth_date`` reaches ``min_age`` (29 Feb → 1 Mar)."""
-    if birth_date is None:
-        return None
-    year = birth_date.year + min_age
-    try:
-        day = birth_date.replace(year=year)
-    except ValueError:
-        day = date(year, 3, 1)
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+def adult_from(birth_dates: pa.Array | pa.ChunkedArray, min_age: int) -> pa.Array:
+    """The moment each person born on ``birth_dates`` reaches ``min_age`` (29 Feb → 1 Mar),
+    null where the birth date is unknown."""
+    born = pc.cast(birth_dates, pa.date32()).to_numpy(zero_copy_only=False).astype("datetime64[D]")
+    years = born.astype("datetime64[Y]")
+    month_starts = born.astype("datetime64[M]")
+    days = (born - month_starts).astype("timedelta64[D]")  # 28 days after 1 Feb is 1 Mar
+    months = (month_starts - years).astype("timedelta64[M]")
+    adult = (years + np.timedelta64(min_age, "Y")).astype("datetime64[M]") + months
+    moments = (adult.astype("datetime64[D]") + days).astype("datetime64[us]")
+    return pa.array(moments, TIMESTAMP, mask=np.isnat(born))
 
 
 def build_account_facts(
@@ -75,44 +77,52 @@ def build_account_facts(
     buckets: int,
 ) -> AccountFacts:
     """Decide, for every account, what the build needs to know about its author."""
-    rows = accounts.select(
-        ["account_id", "email", "country", "birth_date", "deleted_at",
-         "ai_training_opt_out", "indexable"]
-    ).to_pylist()  # fmt: skip
-    countries = policy.scope.countries
-    objected = [_objects(row, objectors) for row in rows]
-    author_keys = [pseudonymizer.author(row["account_id"]) for row in rows]
+    account_ids = accounts.column("account_id").combine_chunks()
+    emails = accounts.column("email").to_pylist()
+    normalized = [normalize_email(e) if isinstance(e, str) else None for e in emails]
+    objected = _objects(accounts, account_ids, normalized, objectors)
+    author_keys = [pseudonymizer.author(a) for a in account_ids.to_pylist()]
+    email_keys = [pseudonymizer.key(pseudonymizer.EMAIL, e) if e else None for e in normalized]
+    countries = pa.array(sorted(policy.scope.countries), pa.string())
     table = pa.table(
         {
-            "account_id": pa.array([row["account_id"] for row in rows], pa.string()),
-            "a_objected": pa.array(objected, pa.bool_()),
+            "account_id": account_ids,
+            "a_objected": objected,
             "a_deleted_at": accounts.column("deleted_at").cast(TIMESTAMP),
-            "a_in_region": pa.array([row["country"] in countries for row in rows], pa.bool_()),
-            "a_adult_from": pa.array(
-                [adult_from(row["birth_date"], policy.scope.min_age) for row in rows], TIMESTAMP
-            ),
-            "a_notified": pa.array([row["account_id"] in notified for row in rows], pa.bool_()),
-            "a_country": pa.array([row["country"] for row in rows], pa.string()),
+            "a_in_region": pc.is_in(accounts.column("country"), value_set=countries),
+            "a_adult_from": adult_from(accounts.column("birth_date"), policy.scope.min_age),
+            "a_notified": pc.is_in(account_ids, value_set=_strings(notified)),
+            "a_country": accounts.column("country"),
             "a_author_key": pa.array(author_keys, pa.string()),
-            "a_email_key": pa.array(
-                [pseudonymizer.email(row["email"]) if row["email"] else None for row in rows],
-                pa.string(),
-            ),
+            "a_email_key": pa.array(email_keys, pa.string()),
             "a_bucket": pa.array([bucket_of(key, buckets) for key in author_keys], pa.int32()),
         }
     )
-    objector_ids = frozenset(
-        row["account_id"] for row, objects in zip(rows, objected, strict=True) if objects
-    )
+    objector_ids = frozenset(account_ids.filter(objected).to_pylist())
     return AccountFacts(table, objector_ids)
 
 
-def _objects(row: dict[str, object], objectors: ObjectorSet) -> bool:
-    """Whether an account objects: a confirmed objection, or a standing one of its own."""
-    email = row["email"]
-    return bool(
-        row["account_id"] in objectors.account_ids
-        or (isinstance(email, str) and normalize_email(email) in objectors.emails)
-        or row["ai_training_opt_out"] is True
-        or row["indexable"] is False
+def _objects(
+    accounts: pa.Table, account_ids: pa.Array, normalized_emails: list[str | None],
+    objectors: ObjectorSet,
+) -> pa.Array:
+    """Whether each account objects: a confirmed objection, or a standing one of its own."""
+    by_email = pc.is_in(pa.array(normalized_emails, pa.string()),
+                        value_set=_strings(objectors.emails))
+    return _or_all(
+        pc.is_in(account_ids, value_set=_strings(objectors.account_ids)),
+        pc.fill_null(by_email, False),
+        pc.fill_null(pc.equal(accounts.column("ai_training_opt_out"), True), False),
+        pc.fill_null(pc.equal(accounts.column("indexable"), False), False),
     )
+
+
+def _or_all(*masks: pa.Array | pa.ChunkedArray) -> pa.Array:
+    result = masks[0]
+    for mask in masks[1:]:
+        result = pc.or_(result, mask)
+    return result.combine_chunks() if isinstance(result, pa.ChunkedArray) else result
+
+
+def _strings(values: Iterable[str]) -> pa.Array:
+    return pa.array(sorted(values), pa.string())
