@@ -7,7 +7,8 @@ leaked personal data, such as the ``names-dataset`` package, is used):
 
 - ``person_first.txt`` / ``person_last.txt``: the first names and last names of every
   Latin-script locale of Faker's person providers (``faker.providers.person.*``, MIT licence),
-  case-folded, minus the words of ``person_stop.txt``.
+  case-folded; surnames minus the words of ``person_stop.txt`` (a first name that is also a
+  stop word, "Rosa", starts a name only before a surname: the detector checks both).
 - ``person_noun_de.txt``: the names above that are also German words, from the German lemma
   table of ``spacy-lookups-data`` (MIT), which is needed only to rebuild this file (run the
   script with it installed; without it the shipped file is kept).
@@ -66,6 +67,7 @@ ok okay yes no ja nein oui non si sí sì tak nie sim não nej nee
 heute morgen gestern today tomorrow yesterday aujourd'hui demain hier hoy mañana ayer oggi
 domani ieri vandaag morgen gisteren dzisiaj jutro wczoraj hoje amanhã ontem idag imorgon igår
 gott god dieu dios dio deus bóg gud
+ho ha hai hanno abbiamo sono siamo he has have had hay hemos tengo tenho temos
 """
 
 # Titles and honorifics are stop words (they are never a name), and not names themselves.
@@ -128,13 +130,15 @@ def faker_names() -> tuple[set[str], set[str]]:
     return first, last
 
 
-def stop_words() -> set[str]:
-    """Capitalised words that are not names: vocabulary, calendar, countries, function words."""
+def stop_words(first_names: set[str]) -> set[str]:
+    """Capitalised words that are not names: vocabulary, calendar, countries, function words.
+    Lorem words that are first names (the es_ES and cs_CZ lists are word frequencies of real
+    text, with "Jorge" and "Jakub" among them) stay names unless a hand-written list says."""
     stop: set[str] = set()
     for locale in LOREM_LOCALES:
         provider = importlib.import_module(f"faker.providers.lorem.{locale}").Provider
         for word in _words(getattr(provider, "word_list", ())):
-            stop.update(w.casefold() for w in word.split())
+            stop.update(w.casefold() for w in word.split() if w.casefold() not in first_names)
     for lang in LANGS:
         loc = Locale.parse(lang)
         for context in ("format", "stand-alone"):
@@ -142,7 +146,8 @@ def stop_words() -> set[str]:
                 stop.update(m.casefold().rstrip(".") for m in loc.months[context][width].values())
                 stop.update(d.casefold().rstrip(".") for d in loc.days[context][width].values())
         for name in list(loc.territories.values()) + list(loc.languages.values()):
-            stop.update(w.casefold() for w in name.split() if len(w) > 2)
+            if " " not in name and len(name) > 2:  # not "Santa Lucía": Lucía is a name
+                stop.add(name.casefold())
     stop.update(EXTRA_STOP.split())
     stop.update(TITLES.split())
     stop.update(COLLISIONS.split())
@@ -169,7 +174,8 @@ lisboa faro aveiro évora funchal setúbal
 warszawa lublin katowice szczecin bydgoszcz toruń gdynia białystok rzeszów
 stockholm västerås örebro linköping helsingborg norrköping jönköping umeå lund
 """
-CITY_LOCALES = ("de_DE", "de_AT", "nl_NL", "pl_PL", "pt_PT", "sv_SE", "it_IT")
+# (not it_IT: its 16,000 comuni include first names such as "Marta")
+CITY_LOCALES = ("de_DE", "de_AT", "nl_NL", "pl_PL", "pt_PT", "sv_SE")
 
 
 def place_names() -> set[str]:
@@ -180,10 +186,9 @@ def place_names() -> set[str]:
         loc = Locale.parse(lang)
         for zone in loc.time_zones.values():
             city = zone.get("city") if hasattr(zone, "get") else None
-            if city:
-                places.update(w.casefold() for w in city.split() if len(w) > 2)
-        for name in loc.territories.values():
-            places.update(w.casefold() for w in name.split() if len(w) > 2)
+            if city and " " not in city:
+                places.add(city.casefold())
+        places.update(n.casefold() for n in loc.territories.values() if " " not in n)
     import zoneinfo
 
     for zone in zoneinfo.available_timezones():
@@ -224,7 +229,7 @@ def write(path: Path, header: str, words: set[str]) -> None:
 def main() -> None:
     """Rewrite ``person_first.txt``, ``person_last.txt`` and ``person_stop.txt``."""
     first, last = faker_names()
-    stop = stop_words()
+    stop = stop_words(first)
     places = place_names() - stop
     nouns = german_nouns((first | last) - stop)
     if nouns is not None:
@@ -232,7 +237,7 @@ def main() -> None:
               "Names that are German words: spacy-lookups-data de lemma table (MIT)", nouns)
     write(HERE / "person_first.txt",
           "First names: Faker person providers, Latin-script locales (MIT); build_gazetteers.py",
-          first - stop)
+          first)  # a first name that is a stop word starts a name only before a surname
     write(HERE / "person_last.txt",
           "Last names: Faker person providers, Latin-script locales (MIT); build_gazetteers.py",
           last - stop)

@@ -13,8 +13,9 @@ from optout.redact.spans import BaseDetector, Span
 
 # token kinds, by precedence: a title, a stop word or a place never starts a name; a name
 # goes on over first names, surnames and unknown capitalised words (kind >= FIRST)
-TITLE, STOP, PLACE, FIRST, LAST, OTHER = range(6)
-_TRIGGERS = frozenset({TITLE, FIRST, LAST})  # words that make a text worth a closer look
+TITLE, STOP, PLACE, WEAK, FIRST, LAST, OTHER = range(7)  # WEAK: a first name that is also
+# an everyday word or a place ("Rosa", "Mark", "Victoria"): a name only with a surname after it
+_TRIGGERS = frozenset({TITLE, WEAK, FIRST, LAST})  # words that make a text worth a closer look
 MAX_NAME_WORDS = 4  # a first name and at most three more words
 _CACHE_LIMIT = 200_000
 
@@ -113,10 +114,12 @@ class PersonNameDetector(BaseDetector):
             return OTHER  # an initial ("W."), a regnal number ("Ludwig XIV.")
         if word.isupper():
             return STOP  # acronyms and shouting, not names
-        if folded in names.stop:
-            return TITLE if folded in _TITLES else STOP
-        if folded in names.places:
-            return PLACE
+        if folded in names.stop or folded in names.places:
+            if folded in _TITLES:
+                return TITLE
+            if folded in names.first and folded not in _NEVER_NAMES:
+                return WEAK
+            return STOP if folded in names.stop else PLACE
         for form in _forms(folded):
             if form in names.first:
                 return FIRST
@@ -161,8 +164,18 @@ class PersonNameDetector(BaseDetector):
         for run in runs:
             start = text.find(run, position)
             position = start + len(run)
-            if start and (text[start - 1].isalnum() or text[start - 1] in _NOT_AFTER):
-                continue  # inside a word, handle, hashtag, URL or email
+            while ((start and (text[start - 1].isalnum() or text[start - 1] in _NOT_AFTER))
+                   or not run[0].isupper()):
+                # inside a word, handle, hashtag, URL or email ("@anna Schmidt"), or a
+                # lower-case letter of the range ("też Karol"): drop the first word
+                cut = run.find(" ")
+                if cut < 0:
+                    break
+                run = run[cut + 1:]
+                start += cut + 1
+            if not run[0].isupper() or (start and (text[start - 1].isalnum()
+                                                   or text[start - 1] in _NOT_AFTER)):
+                continue
             joined = bool(chunks) and _joins(text, chunks[-1][0][-1], start)
             if not joined and run not in triggers and (
                     " " not in run or triggers.isdisjoint(run.split(" "))):
@@ -218,6 +231,11 @@ class PersonNameDetector(BaseDetector):
                                    and self._alone(text, chunk[i], lang)):
                     self._add(text, chunk[i][0], chunk[end - 1][1], spans)
                 i = max(end, i + 1)
+            elif kind == WEAK:
+                end = _extend(kinds, i + 1)
+                if any(k >= LAST for k in kinds[i + 1:end]):
+                    self._add(text, chunk[i][0], chunk[end - 1][1], spans)
+                i = max(end, i + 1)
             elif (kind == LAST and count == 1 and self.lone_last and lang not in _NO_LONE_LAST
                   and self._alone(text, chunk[i], lang)):
                 self._add(text, chunk[i][0], chunk[i][1], spans)
@@ -244,6 +262,8 @@ class PersonNameDetector(BaseDetector):
         return max(end, start)
 
     def _add(self, text: str, start: int, end: int, spans: list[Span]) -> None:
+        if end - start > 2 and text[end - 2] == " ":
+            end -= 2  # a trailing initial: "Thomas L.", or the S of "Pino S.A."
         if _COMPANY_AFTER.match(text, end):
             return
         if end - start < 2 or not any(len(w) > 1 for w in text[start:end].split()):
@@ -279,6 +299,17 @@ def is_surrogate_name(value: str) -> bool:
     return bool(first.get(words[0].casefold(), 0) & last.get(words[1].casefold(), 0))
 
 
+# function words that are also first names somewhere ("Will", "Don", "Per", "Ole"...) and
+# never start a name, even before a capitalised word
+_NEVER_NAMES = frozenset({
+    "will", "may", "per", "ole", "an", "as", "so", "de", "da", "do", "la", "le", "el", "il",
+    "ha", "ho", "ja", "nie", "ten", "van", "von", "den", "der", "die", "das", "es", "en",
+    "the", "and", "for", "in", "on", "at", "to", "we", "he", "me", "ma", "mi", "mo", "ne",
+    "no", "si", "sí", "un", "una", "ich", "du", "er", "sie", "wir", "ihr", "am", "im",
+    "um", "zu", "och", "om", "av", "på", "god", "gott", "dear", "liebe", "lieber", "chère",
+    "cher", "hallo", "hello", "hi", "hey", "hej", "ciao", "dank", "grace", "hope", "joy",
+    "faith", "art", "bill", "summer", "winter", "august", "april", "june", "mai",
+})
 _NOT_AFTER = frozenset("@#/.&+'’-_")
 _LOWER_TITLES = frozenset({
     "herr", "herrn", "frau", "dr", "prof", "mme", "mlle", "m", "mr", "mrs", "ms", "sig",
@@ -307,7 +338,7 @@ def _forms(folded: str) -> tuple[str, ...]:
 def _extend(kinds: list[int], start: int, most: int = MAX_NAME_WORDS - 1) -> int:
     """The end of the run of name-like words (not titles, not stop words) from ``start``."""
     end = start
-    while end < len(kinds) and end - start < most and kinds[end] >= FIRST:
+    while end < len(kinds) and end - start < most and kinds[end] >= WEAK:
         end += 1
     return end
 
