@@ -63,7 +63,8 @@ def test_purge_makes_a_failing_dataset_pass(
     code, report = invoke("verify", str(out))
     assert code == 1 and not report["ok"]
     assert report["checks"]["new_objections"] == 3
-    assert report["checks"]["objector_names_in_text"] == 2
+    # "Zora Feldkamp" has no account: the name detector gave her a surrogate at build time
+    assert report["checks"]["objector_names_in_text"] == 1
     assert "Zora" not in str(report) and "bob@" not in str(report)
 
     code, result = invoke("purge", str(out), "--export", str(export))
