@@ -8,6 +8,8 @@ from optout.keys import Pseudonymizer
 from optout.redact import PLACEHOLDER, PeopleDirectory, RedactionConfig, Redactor
 from optout.redact.detectors import PII_LABELS
 from optout.redact.fold import fold_pattern
+from optout.redact.people import DirectorySource
+from tests.redact.conftest import ACCOUNTS
 
 
 def test_plain_text_is_unchanged(redactor: Redactor) -> None:
@@ -139,3 +141,17 @@ def test_pickles_carry_the_built_automaton_and_the_directory(redactor: Redactor,
     empty = PeopleDirectory.build(pa.table({"account_id": pa.array([], pa.string())}),
                                   set(), [], [], Pseudonymizer(b"k"))
     assert pickle.loads(pickle.dumps(empty)) == empty
+
+
+def test_a_directory_source_is_built_where_the_redactor_lands(
+    redactor: Redactor, directory: PeopleDirectory, pseudonymizer: Pseudonymizer
+) -> None:
+    source = DirectorySource(pa.table(ACCOUNTS), frozenset({"a3"}), ("Pedro Gómez",),
+                             ("pgomez",))
+    lazy = Redactor(source, redactor.config, pseudonymizer)
+    shipped = pickle.dumps(lazy)
+    assert lazy._directory is None  # pickling did not build it: the source travels
+    clone = pickle.loads(shipped)
+    text = "Zoë Müller, @hans99x and Pedro Gómez: ana@example.org, +49 30 12345678"
+    assert clone.redact(text, "de", "DE") == redactor.redact(text, "de", "DE")
+    assert clone.directory == directory
