@@ -57,7 +57,9 @@ class NameFinder:
         directory = PeopleDirectory.build(
             [], set(), self.names, self.handles, self.pseudonymizer
         )
-        return Redactor(directory, RedactionConfig(pii=frozenset()), self.pseudonymizer)
+        # only the objectors' names and handles: not the build's generic name detector
+        config = RedactionConfig(pii=frozenset(), person_names=False, ner=False)
+        return Redactor(directory, config, self.pseudonymizer)
 
     def candidates(self, texts: pa.Array | pa.ChunkedArray) -> pa.Array:
         """A boolean mask: rows that might name an objector (never a false negative)."""
@@ -142,5 +144,9 @@ class PiiScanner:
             if not detector.might_contain(text):
                 continue
             for span in detector.find(text, None):
-                if not is_surrogate(span.label, text[span.start : span.end]):
+                # detectors never report a surrogate; is_surrogate is a second look, except
+                # for phones, where without a region it would take every national number
+                # for one (the detector's fallback regions are the real test)
+                if span.label == "phone" or not is_surrogate(
+                        span.label, text[span.start : span.end]):
                     yield span.label

@@ -130,7 +130,8 @@ RULES: tuple[IdRule, ...] = (
 GENERIC_CONTEXT = (
     "id number", "id no", "id-nr", "id nr", "id:", "my id", "id-nummer", "id nummer",
     "ausweis", "identifikation", "identity", "identité", "identidad", "identità", "identiteit",
-    "tożsamości", "identidade", "dni", "nif", "nie ", "ssn", "social security", "sozialvers",
+    "tożsamości", "identidade", "mi dni", "el dni", "dni:", "dni es", "nif", "ssn",
+    "social security", "sozialvers",
     "seguridad social", "sécurité sociale", "numéro de sécu", "previdenza", "cpf", "ahv",
     "avs", "steuer", "tax id", "fiscal", "personnummer", "henkilötunnus", "pps", "nhs",
     "formular", "formulario", "formulário", "formulier", "formularz", "formulaire", "modulo",
@@ -146,6 +147,11 @@ def has_context(text_lower: str, start: int, words: tuple[str, ...]) -> bool:
     return any(word in window for word in words)
 
 
+@cache
+def _checks() -> tuple[tuple[re.Pattern[str], Callable[[str], bool]], ...]:
+    return tuple((rule.pattern, rule.is_valid) for rule in RULES)
+
+
 def validates_as_any(value: str) -> bool:
     """Whether ``value`` passes the checks of any rule whose shape it has."""
-    return any(rule.pattern.fullmatch(value) and rule.is_valid(value) for rule in RULES)
+    return any(pattern.fullmatch(value) and is_valid(value) for pattern, is_valid in _checks())

@@ -16,12 +16,11 @@ from optout.redact.detectors.numbers import digits_of
 from optout.redact.detectors.phone import (
     NO_TRUNK_REGIONS,
     TRUNK_REGIONS,
-    is_mobile_number,
-    is_valid_number,
     parse_phone,
     phone_detected,
     phone_home,
     phone_region,
+    plausible_national,
 )
 from optout.redact.idrules import validates_as_any
 from optout.redact.synthetic import (
@@ -125,12 +124,9 @@ def dead_leads(country_code: int, length: int, also: tuple[int, ...] = ()) -> tu
     codes = (country_code, *(code for code in also if code != country_code))
     leads: list[str] = []
     for lead in range(10, 100):
-        completions = [int(f"{lead}{rng.randrange(10**rest):0{rest}d}")
-                       for _ in range(_LEAD_SAMPLES)]
-        numbers = [phonenumbers.PhoneNumber(country_code=code, national_number=completion)
-                   for code in codes for completion in completions]
-        if not any(is_valid_number(n) if n.country_code == country_code else is_mobile_number(n)
-                   for n in numbers):
+        completions = [f"{lead}{rng.randrange(10**rest):0{rest}d}" for _ in range(_LEAD_SAMPLES)]
+        if not any(plausible_national(code, completion, code != country_code)
+                   for code in codes for completion in completions):
             leads.append(str(lead))
             if len(leads) == _MAX_LEADS:
                 break

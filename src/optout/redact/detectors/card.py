@@ -36,8 +36,11 @@ def _card_within(candidate: str) -> tuple[int, int] | None:
     """The longest run of whole digit groups in ``candidate`` that is a card number (a date
     or count written next to a card must not hide it)."""
     groups = [(m.start(), m.end()) for m in _GROUP.finditer(candidate)]
+    lengths = [end - start for start, end in groups]
     for size in range(len(groups), 0, -1):
         for first in range(len(groups) - size + 1):
+            if not 13 <= sum(lengths[first:first + size]) <= 19:
+                continue  # no card has that many digits
             start, end = groups[first][0], groups[first + size - 1][1]
             if is_card_number(digits_of(candidate[start:end])):
                 return start, end

@@ -69,9 +69,94 @@ def _lacks_trunk_prefix(candidate: str, region: str | None) -> bool:
 def parse_phone(candidate: str, region: str | None) -> phonenumbers.PhoneNumber | None:
     """Parse ``candidate`` as international (``+``/``00``) or national in ``region``
     (memoised: the surrogate of a number reuses the detector's parse; do not modify it)."""
-    text = "+" + candidate[2:] if candidate.startswith("00") else candidate
-    if not text.startswith("+") and region is None:
+    if not candidate.startswith(("+", "00")) and region is None:
         return None
+    return fast_parse(candidate, region)
+
+
+_VR = phonenumbers.phonenumberutil.ValidationResult
+_NOT_STRIPPED = (_VR.TOO_SHORT, _VR.IS_POSSIBLE_LOCAL_ONLY, _VR.INVALID_LENGTH)
+_pnu = phonenumbers.phonenumberutil
+
+
+def fast_parse(candidate: str, region: str | None) -> phonenumbers.PhoneNumber | None:
+    """``phonenumbers.parse`` for what the candidate regex takes (digits, separators, a
+    leading ``+``/``00``), several times faster: the digits are plain ASCII, so the Unicode
+    normalisation and the checks for letters and extensions are skipped; the calling code,
+    national prefix and length rules are phonenumbers' own (tests compare both)."""
+    digits = digits_of(candidate)
+    if candidate.startswith(("+", "00")):
+        return _international(digits[2:] if candidate.startswith("00") else digits, candidate)
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region or "")
+    if (metadata is None or metadata.national_prefix_transform_rule
+            or _dials_abroad(region or "", digits)):
+        return _slow_parse(candidate, region)  # rare: the region's international prefix
+    national = digits
+    code = str(metadata.country_code)
+    if national.startswith(code):  # the region's own calling code written without "+"
+        general = metadata.general_desc
+        _, potential, _ = _pnu._maybe_strip_national_prefix_carrier_code(
+            national[len(code):], metadata)
+        if ((not _pnu._match_national_number(national, general, False)
+             and _pnu._match_national_number(potential, general, False))
+                or _pnu._test_number_length(national, metadata) == _VR.TOO_LONG):
+            national = potential
+    return _number(metadata.country_code, national, metadata)
+
+
+@cache
+def _international_prefix(region: str) -> re.Pattern[str] | None:
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    prefix = metadata.international_prefix if metadata is not None else None
+    return re.compile(prefix) if prefix else None
+
+
+def _dials_abroad(region: str, digits: str) -> bool:
+    """Whether national ``digits`` start with the region's international prefix (``00``,
+    ``011`` in the US, ``990`` in Finland, ...)."""
+    prefix = _international_prefix(region)
+    return prefix is not None and prefix.match(digits) is not None
+
+
+def _international(digits: str, candidate: str) -> phonenumbers.PhoneNumber | None:
+    if digits.startswith("0"):
+        return None  # no calling code starts with 0
+    for size in (1, 2, 3):
+        if len(digits) > size and int(digits[:size]) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+            code = int(digits[:size])
+            break
+    else:
+        return None
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(
+        code, phonenumbers.region_code_for_country_code(code))
+    if metadata is None or metadata.national_prefix_transform_rule:
+        return _slow_parse(candidate, None)
+    return _number(code, digits[size:], metadata)
+
+
+def _number(code: int, national: str, metadata: phonenumbers.PhoneMetadata
+            ) -> phonenumbers.PhoneNumber | None:
+    """The PhoneNumber of a national number: national prefix stripped as phonenumbers does."""
+    if len(national) < 2:
+        return None
+    _, stripped, _ = _pnu._maybe_strip_national_prefix_carrier_code(national, metadata)
+    if _pnu._test_number_length(stripped, metadata) not in _NOT_STRIPPED:
+        national = stripped
+    if not 2 <= len(national) <= 17:
+        return None
+    number = phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
+    if national[0] == "0":
+        number.italian_leading_zero = True
+        zeros = 1
+        while zeros < len(national) - 1 and national[zeros] == "0":
+            zeros += 1
+        if zeros != 1:
+            number.number_of_leading_zeros = zeros
+    return number
+
+
+def _slow_parse(candidate: str, region: str | None) -> phonenumbers.PhoneNumber | None:
+    text = "+" + candidate[2:] if candidate.startswith("00") else candidate
     try:
         return phonenumbers.parse(text, None if text.startswith("+") else region)
     except phonenumbers.NumberParseException:
@@ -116,11 +201,34 @@ def is_mobile_number(number: phonenumbers.PhoneNumber) -> bool:
     return _matches(national, plan[0]) and _matches(national, plan[1])
 
 
+@cache
+def _region_mobiles(region: str) -> tuple[int, str, _Desc, _Desc] | None:
+    """Calling code, trunk prefix and compiled general and mobile descriptions of a region
+    whose calling code is its own and whose trunk prefix is plain (None otherwise)."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    plan = _mobile_plan(metadata.country_code) if metadata is not None else None
+    prefix = metadata.national_prefix_for_parsing if metadata is not None else None
+    if plan is None or (prefix and not prefix.isdigit()) or metadata.national_prefix_transform_rule:
+        return None
+    return metadata.country_code, prefix or "", plan[0], plan[1]
+
+
 @lru_cache(maxsize=8192)
 def is_real_mobile(candidate: str, region: str) -> bool:
-    """A mobile number of ``region`` outside the blocks reserved for fiction."""
-    number = parse_phone(candidate, region)
-    return number is not None and is_mobile_number(number) and is_real_phone(candidate, region)
+    """A mobile number of ``region`` outside the blocks reserved for fiction (the national
+    number is matched directly against the region's compiled patterns: no parse)."""
+    plan = _region_mobiles(region)
+    digits = digits_of(candidate)
+    if plan is None or _dials_abroad(region, digits) or digits.startswith(str(plan[0])):
+        number = parse_phone(candidate, region)
+        return (number is not None and is_mobile_number(number)
+                and is_real_phone(candidate, region))
+    code, prefix, general, mobile = plan
+    national = digits
+    if prefix and national.startswith(prefix):
+        national = national[len(prefix):]
+    return (_matches(national, general) and _matches(national, mobile)
+            and not is_fiction_phone(f"+{code}{national}"))
 
 
 @cache
@@ -141,6 +249,34 @@ def _plan(country_code: int) -> tuple[_Desc, tuple[_Desc, ...]] | None:
 def _matches(national: str, desc: _Desc) -> bool:
     lengths, pattern = desc
     return (not lengths or len(national) in lengths) and pattern.fullmatch(national) is not None
+
+
+@cache
+def _main_plans(country_code: int) -> tuple[_Desc, _Desc | None, tuple[_Desc, ...]] | None:
+    """General, mobile and all type descriptions of the main region of a calling code."""
+    regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(country_code, ())
+    metadata = (phonenumbers.PhoneMetadata.metadata_for_region(regions[0])
+                if regions and regions[0] != "001" else None)
+    general = _compiled(metadata.general_desc) if metadata is not None else None
+    if general is None:
+        return None
+    types = tuple(d for d in (_compiled(getattr(metadata, n)) for n in _TYPE_DESCS) if d)
+    return general, _compiled(metadata.mobile), types
+
+
+def plausible_national(country_code: int, national: str, mobile_only: bool = False) -> bool:
+    """Whether the national significant number ``national`` of ``country_code`` is valid (or
+    a mobile number) in the plan of the code's main region (+44: GB, +1: US), on strings.
+    A quick test for choosing surrogates, which are then checked like any candidate."""
+    plans = _main_plans(country_code)
+    if plans is None:
+        return False
+    general, mobile, types = plans
+    if not _matches(national, general):
+        return False
+    if mobile_only:
+        return mobile is not None and _matches(national, mobile)
+    return any(_matches(national, desc) for desc in types)
 
 
 def is_valid_number(number: phonenumbers.PhoneNumber) -> bool:
