@@ -27,6 +27,15 @@ from optout.pipeline.facts import (
     notified_accounts,
 )
 from optout.pipeline.manifest import FORMAT, input_checksums, write_manifest
+from optout.pipeline.media import (
+    DROP_REASONS,
+    MEDIA_DIR,
+    ApplyMediaPlan,
+    MediaPlanner,
+    referenced_media,
+    save_cache,
+    sweep_media,
+)
 from optout.pipeline.report import write_report
 from optout.pipeline.steps import (
     DIGEST_MODULUS,
@@ -81,12 +90,14 @@ class BuildTotals:
     rows_read: int = 0
     rows_out: int = 0
     author_keys: set[str] = field(default_factory=set)
+    media: set[str] = field(default_factory=set)
 
     def add(self, result: StepResult) -> None:
         self.excluded += result.excluded
         self.counters += result.counters
         self.rows_out += result.batch.num_rows
         self.author_keys.update(pc.unique(result.batch.column("author_key")).to_pylist())
+        self.media |= referenced_media([result.batch])
 
     def grouped(self, prefix: str) -> dict[str, int]:
         return {
@@ -151,27 +162,34 @@ def build_dataset(
     facts = build_account_facts(accounts, objectors, notified, policy, pseudonymizer, buckets)
     steps = build_steps(policy, as_of, accounts, facts, objectors, pseudonymizer, buckets)
     warnings = _policy_warnings(policy, facts)
+    engine = LocalEngine(request.workers)
+    planner = media_planner(request, steps, engine.workers)
 
     data_dir = request.out_dir / "data"
     remove_orphan_files(data_dir)
     writer = BucketedWriter(data_dir, buckets)
     totals = BuildTotals()
     try:
-        content = _counted(reader.content(), totals, on_rows)
-        for result in LocalEngine(request.workers).run(steps, content):
+        content = planner.annotate(_counted(reader.content(), totals, on_rows))
+        for result in engine.run(steps, content):
             writer.write(result.batch)
             totals.add(result)
         _raise_on_invalid(reader, request.skip_invalid)
         files = writer.close()
     except BaseException:
-        writer.abort()
+        writer.abort()  # images written so far are orphans: the next build or purge deletes them
         raise
+    finally:
+        planner.close()
     version = commit_snapshot(data_dir, files.values())
+    totals.counters += planner.counters
+    media = finish_media(request.out_dir, planner, totals)
 
     invalid = reader.invalid.get("content", 0) if request.skip_invalid else 0
     manifest = make_manifest(
         request, policy, as_of, objectors.watermark, version, buckets, files, totals, invalid
     )
+    manifest["media"] = media
     manifest["steps"] = step_summary(steps, totals)
     manifest["table_id"] = table_id(data_dir)
     manifest_path = write_manifest(request.out_dir, manifest)
@@ -213,8 +231,59 @@ def build_steps(
             pseudonymizer,
             drop_mentions=policy.redaction.third_party_mentions == "drop",
         ),
+        ApplyMediaPlan(),
         ShapeOutput(pseudonymizer, buckets),
     ]
+
+
+def media_planner(request: BuildRequest, steps: list[Step], workers: int) -> MediaPlanner:
+    """The planner that processes, once per build, the images of rows the steps will keep.
+
+    It reuses the build's own facts, policy and redactor (from ``steps``), so it keeps
+    exactly the rows the workers keep; objectors' tags are never resolved to images.
+    """
+    attach = _step(steps, AttachAccountFacts)
+    redact = _step(steps, RedactText)
+    return MediaPlanner(
+        request.export_dir,
+        request.out_dir,
+        attach,
+        _step(steps, ApplyPolicy),
+        redact.redactor,
+        redact.objector_ids,
+        workers=workers,
+    )
+
+
+def finish_media(out_dir: Path, planner: MediaPlanner, totals: BuildTotals) -> dict[str, Any]:
+    """After the commit: delete images the new version does not use; the manifest's counts."""
+    media_dir = out_dir / MEDIA_DIR
+    if planner.used_entries() or media_dir.is_dir():
+        save_cache(media_dir, planner.used_entries())
+    deleted = sweep_media(out_dir, totals.media)
+    counters = totals.counters
+    return {
+        "files": len(totals.media),
+        "bytes": sum((out_dir / path).stat().st_size for path in totals.media),
+        "items": int(counters.get("media:kept", 0)),
+        "images_read": int(counters.get("media:images", 0)),
+        "processed": int(counters.get("media:processed", 0)),
+        "reused": int(counters.get("media:reused", 0)),
+        "unreadable": int(counters.get("media:unreadable", 0)),
+        "faces_blurred": int(counters.get("media:faces_blurred", 0)),
+        "dropped": {
+            reason: int(counters.get(f"media_dropped:{reason}", 0))
+            for reason in (*DROP_REASONS, "unplanned")
+        },
+        "deleted": deleted,
+    }
+
+
+def _step(steps: list[Step], kind: type) -> Any:
+    found = [step for step in steps if isinstance(step, kind)]
+    if len(found) != 1:
+        raise RuntimeError(f"the build's steps hold {len(found)} {kind.__name__} steps, not one")
+    return found[0]
 
 
 def load_objectors(registry: Registry) -> ObjectorSet:

@@ -1,39 +1,73 @@
-"""The build's image step: strip metadata, blur faces, write content-addressed JPEGs."""
+"""The build's images: strip metadata, blur faces, write content-addressed JPEGs once.
+
+Images are resolved in the build's main process, batch by batch, before the batch goes to a
+worker: ``MediaPlanner`` finds the images of rows the policy keeps (and that tag no objector
+and whose alt text names none), processes the ones it has not seen in a process pool (or
+takes them from the cache under ``DIR/media/``), and attaches the outcome to the batch as a
+``media_plan`` column. The worker step ``ApplyMediaPlan`` turns that into the dataset's
+``media`` column. So each image is processed at most once per build, in parallel, and an
+image only excluded or dropped rows use is never decoded, let alone written.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import io
+import json
+import math
+import multiprocessing
 import os
 import tempfile
 from collections import Counter
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from PIL import Image, ImageFilter, ImageOps
 
 from optout.pipeline.steps import StepResult
 from optout.pipeline.writer import MEDIA_TYPE
 
 MEDIA_DIR = "media"
-MEDIA_ALT_TYPE = pa.list_(pa.string())
+CACHE_NAME = "cache.json"
 JPEG_QUALITY = 85
-#: Haar cascade settings tuned on the sample's small (120x160 to 320x240) images.
-SCALE_FACTOR = 1.05
+#: Haar cascade settings, tuned on the sample's small (120x160 to 320x240) images.
+SCALE_FACTOR = 1.15
+#: The profile cascade's scale step (0 leaves profiles out).
+PROFILE_SCALE_FACTOR = 1.3
+#: Profiles are searched only from this size up (in the searched image): small windows cost most.
+PROFILE_MIN_FACE = 32
 MIN_NEIGHBORS = 4
 MIN_FACE = 16
+#: Local contrast (CLAHE) before the search: clip limit and tiles per side.
+CLAHE_CLIP = 2.0
+CLAHE_TILES = 8
+#: Big images are searched at this long side at most.
+MAX_DETECT_SIDE = 1024
 #: Images smaller than this (on their short side) are searched at UPSCALE times their size.
 UPSCALE_BELOW = 200
-UPSCALE = 2
+UPSCALE = 1.5
 #: How far a blurred area reaches beyond a detected box, as a share of its width/height.
 PAD = 0.3
 #: Pixelation: a face is reduced to about this many blocks across before it is blurred.
 BLOCKS = 3
-CASCADES = ("haarcascade_frontalface_default.xml", "haarcascade_frontalface_alt2.xml")
+CASCADES = ("haarcascade_frontalface_alt2.xml",)
 PROFILE_CASCADE = "haarcascade_profileface.xml"
+#: Bump when the processing changes in a way the settings above do not show.
+ALGORITHM = 2
+
+PLAN_TYPE = pa.list_(
+    pa.struct([("path", pa.string()), ("sha256", pa.string()), ("dropped", pa.string())])
+)
+KEYS_TYPE = pa.list_(pa.string())
+OBJECTOR_TAGGED, OBJECTOR_NAMED, UNREADABLE = "objector_tagged", "objector_named", "unreadable"
+DROP_REASONS = (OBJECTOR_TAGGED, OBJECTOR_NAMED, UNREADABLE)
 
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1 (exclusive)
 
@@ -47,111 +81,328 @@ class ProcessedImage:
     faces: int
 
 
-@dataclass
-class ProcessMedia:
-    """Replace each row's ``media`` by clean, face-blurred copies under ``media_dir``.
+def processing_version() -> str:
+    """A fingerprint of everything that decides a processed image's bytes."""
+    import cv2
+    import PIL
 
-    A row that tags an objector in its structured ``mentions`` keeps no images. Every other
-    image is decoded, its pixels copied into a fresh image (so no EXIF, GPS, XMP, ICC profile
-    or comment survives), every face the Haar cascades find is pixelated and blurred, and
-    the JPEG is written as ``media_dir/<sha256>.jpg``. Alt texts are redacted into
-    ``media_alt`` (one per kept image) and the keys of people they name join ``person_keys``.
+    settings = (
+        ALGORITHM, JPEG_QUALITY, SCALE_FACTOR, PROFILE_SCALE_FACTOR, MIN_NEIGHBORS, MIN_FACE,
+        PROFILE_MIN_FACE, CLAHE_CLIP, CLAHE_TILES, MAX_DETECT_SIDE, UPSCALE_BELOW, UPSCALE, PAD,
+        BLOCKS, CASCADES, PROFILE_CASCADE, cv2.__version__, PIL.__version__,
+    )  # fmt: skip
+    return hashlib.sha256(repr(settings).encode()).hexdigest()[:16]
+
+
+def media_path(sha256: str) -> str:
+    """Where the processed image with this SHA-256 lives, relative to the dataset."""
+    return f"{MEDIA_DIR}/{sha256}.jpg"
+
+
+# --- the cache: input SHA-256 -> processed image, per processing version -----------------
+
+
+def load_cache(media_dir: Path) -> dict[str, dict[str, Any]]:
+    """Entries of this processing version whose output is still on disk (unreadable too)."""
+    path = media_dir / CACHE_NAME
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(stored, dict) or stored.get("version") != processing_version():
+        return {}
+    entries = stored.get("entries")
+    if not isinstance(entries, dict):
+        return {}
+    return {
+        key: entry for key, entry in entries.items()
+        if isinstance(entry, dict) and _entry_usable(media_dir, entry)
+    }  # fmt: skip
+
+
+def save_cache(media_dir: Path, entries: dict[str, dict[str, Any]]) -> None:
+    """Replace the cache with ``entries`` (atomically)."""
+    media_dir.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(
+        {"version": processing_version(), "entries": dict(sorted(entries.items()))},
+        sort_keys=True,
+    )
+    _write_atomically(media_dir / CACHE_NAME, text.encode())
+
+
+def _entry_usable(media_dir: Path, entry: dict[str, Any]) -> bool:
+    if entry.get("unreadable"):
+        return True
+    sha = entry.get("sha256")
+    return isinstance(sha, str) and (media_dir / f"{sha}.jpg").is_file()
+
+
+def _entry_image(entry: dict[str, Any]) -> ProcessedImage | None:
+    if entry.get("unreadable"):
+        return None
+    return ProcessedImage(media_path(entry["sha256"]), entry["sha256"], int(entry["faces"]))
+
+
+# --- one image, in a pool process or inline ------------------------------------------------
+
+_pool_cache: dict[str, dict[str, Any]] = {}
+_pool_media_dir: Path | None = None
+
+
+def _init_pool(cache: dict[str, dict[str, Any]], media_dir: Path) -> None:
+    global _pool_cache, _pool_media_dir
+    import cv2
+
+    cv2.setNumThreads(1)  # one image per process: the pool already uses every core
+    _pool_cache, _pool_media_dir = cache, media_dir
+
+
+def _resolve_in_pool(source: Path) -> tuple[str | None, dict[str, Any] | None, bool]:
+    assert _pool_media_dir is not None
+    return resolve_image(source, _pool_media_dir, _pool_cache)
+
+
+def resolve_image(
+    source: Path, media_dir: Path, cache: dict[str, dict[str, Any]]
+) -> tuple[str | None, dict[str, Any] | None, bool]:
+    """(input SHA-256, cache entry, whether it was processed now) for one export image.
+
+    An image already in ``cache`` is not decoded again; a file that cannot be read gives
+    ``(None, None, False)``.
+    """
+    try:
+        data = source.read_bytes()
+    except OSError:
+        return None, None, False
+    key = hashlib.sha256(data).hexdigest()
+    if key in cache:
+        return key, cache[key], False
+    try:
+        cleaned, faces = clean_image(data)
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return key, {"unreadable": True}, True
+    digest = hashlib.sha256(cleaned).hexdigest()
+    _write_once(media_dir / f"{digest}.jpg", cleaned)
+    return key, {"sha256": digest, "faces": faces}, True
+
+
+# --- the build's main process: which images, processed once ---------------------------------
+
+
+@dataclass
+class MediaPlanner:
+    """Resolves the images of the rows a build keeps, and attaches them to each batch.
+
+    ``keep`` is the build's own policy (attach facts, then the exclusion reasons) so that only
+    images of rows that will reach the dataset are processed; rows that tag an objector and
+    images whose alt text names one are planned as dropped and their images are not read.
     """
 
     export_dir: Path
-    media_dir: Path
-    redactor: Any  # optout.redact.Redactor
+    out_dir: Path
+    attach: Any  # AttachAccountFacts
+    policy: Any  # ApplyPolicy
+    redactor: Any  # optout.redact.Redactor: finds who alt texts name
     objector_ids: frozenset[str]
-    name: str = "process_media"
-    _done: dict[str, ProcessedImage | None] = field(default_factory=dict, repr=False)
+    workers: int = 0
+    counters: Counter[str] = field(default_factory=Counter)
+    _images: dict[str, ProcessedImage | None] = field(default_factory=dict)
+    _cache: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _used: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _pool: ProcessPoolExecutor | None = None
 
-    def __getstate__(self) -> dict[str, Any]:
-        state = dict(self.__dict__)
-        state["_done"] = {}  # a per-process memo of images already written
-        return state
+    def __post_init__(self) -> None:
+        self.media_dir = self.out_dir / MEDIA_DIR
+        self._cache = load_cache(self.media_dir)
+
+    def annotate(self, batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        """Each batch with ``media_plan`` and ``media_keys`` attached (when it has images)."""
+        try:
+            for batch in batches:
+                yield self.plan(batch)
+        finally:
+            self.close()
+
+    def plan(self, batch: pa.RecordBatch) -> pa.RecordBatch:
+        """``batch`` with the plan of every image of the rows the build keeps."""
+        lengths = pc.fill_null(pc.list_value_length(batch.column("media")), 0)
+        rows = np.flatnonzero(lengths.to_numpy(zero_copy_only=False) > 0)
+        if len(rows) == 0:
+            return batch
+        with_media = self.attach(batch.take(pa.array(rows))).batch
+        kept = pc.is_null(self.policy.reasons(with_media)).to_numpy(zero_copy_only=False)
+        plans: list[list[dict[str, Any]] | None] = [None] * batch.num_rows
+        keys: list[list[str] | None] = [None] * batch.num_rows
+        items = with_media.column("media").to_pylist()
+        mentions = with_media.column("mentions").to_pylist()
+        regions = with_media.column("a_country").to_pylist()
+        wanted: dict[int, list[tuple[int, str]]] = {}
+        for i in np.flatnonzero(kept):
+            row = int(rows[i])
+            plans[row], keys[row], need = self._row_plan(items[i], mentions[i], regions[i])
+            wanted[row] = need
+        self._resolve({path for need in wanted.values() for _, path in need})
+        for row, need in wanted.items():
+            plan = plans[row]
+            assert plan is not None
+            for index, path in need:
+                image = self._images.get(path)
+                plan[index] = (
+                    {"path": image.path, "sha256": image.sha256, "dropped": None}
+                    if image is not None
+                    else {"path": None, "sha256": None, "dropped": UNREADABLE}
+                )
+        batch = _with(batch, "media_plan", pa.array(plans, PLAN_TYPE))
+        return _with(batch, "media_keys", pa.array(keys, KEYS_TYPE))
+
+    def _row_plan(
+        self, items: list[dict[str, Any]], tagged: list[str] | None, region: str | None
+    ) -> tuple[list[dict[str, Any]], list[str], list[tuple[int, str]]]:
+        """A row's plan (dropped items filled in), the keys its alt texts name, what to read."""
+        dropped = {"path": None, "sha256": None, "dropped": OBJECTOR_TAGGED}
+        if any(a in self.objector_ids for a in tagged or ()):
+            return [dict(dropped) for _ in items], [], []
+        plan: list[dict[str, Any]] = []
+        keys: set[str] = set()
+        need: list[tuple[int, str]] = []
+        for index, item in enumerate(items):
+            alt = item.get("alt_text")
+            redacted = None if not alt else self.redactor.redact(alt, None, region)
+            if redacted is not None and redacted.mentions_objector:
+                plan.append({"path": None, "sha256": None, "dropped": OBJECTOR_NAMED})
+                continue
+            if redacted is not None:
+                keys.update(redacted.person_keys)
+            plan.append({})
+            need.append((index, item["path"]))
+        return plan, sorted(keys), need
+
+    def _resolve(self, paths: set[str]) -> None:
+        """Process (or find in the cache) every image of ``paths`` not resolved yet."""
+        new = sorted(paths - self._images.keys())
+        if not new:
+            return
+        sources = [self.export_dir / path for path in new]
+        if self.workers == 0 or len(new) == 1:
+            _init_pool(self._cache, self.media_dir)
+            results = [_resolve_in_pool(source) for source in sources]
+        else:
+            results = list(self._executor().map(_resolve_in_pool, sources, chunksize=4))
+        for path, (key, entry, processed) in zip(new, results, strict=True):
+            image = None if entry is None else _entry_image(entry)
+            self._images[path] = image
+            if key is not None and entry is not None:
+                self._used[key] = entry
+            self.counters["media:images"] += 1
+            self.counters["media:processed" if processed else "media:reused"] += 1
+            if image is not None:
+                self.counters["media:faces_blurred"] += image.faces
+            else:
+                self.counters["media:unreadable"] += 1
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self.media_dir.mkdir(parents=True, exist_ok=True)
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("forkserver"),
+                initializer=_init_pool,
+                initargs=(self._cache, self.media_dir),
+            )
+        return self._pool
+
+    def close(self) -> None:
+        """Stop the pool (idempotent)."""
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+    def used_entries(self) -> dict[str, dict[str, Any]]:
+        """The cache entries of every image this build used (for ``save_cache``)."""
+        return dict(self._used)
+
+
+# --- the worker step ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApplyMediaPlan:
+    """Replace ``media`` by the processed images the planner attached (interfaces §4).
+
+    Kept items become ``{path, sha256}``; dropped ones are counted by reason; the keys of
+    people that alt texts name join ``person_keys``. A row with images but no plan (which
+    the planner's policy would have to disagree with the build's for) keeps no images.
+    """
+
+    name: str = "process_media"
 
     def __call__(self, batch: pa.RecordBatch) -> StepResult:
         counters: Counter[str] = Counter()
-        media = batch.column("media").to_pylist()
-        mentions = _column(batch, "mentions")
-        langs = _column(batch, "name_lang") or _column(batch, "lang")
-        regions = _column(batch, "a_country")
-        person_keys = _column(batch, "person_keys")
-        out_media: list[list[dict[str, str]]] = []
-        out_alt: list[list[str | None]] = []
-        for row, items in enumerate(media):
-            items = items or []
-            tagged = mentions[row] if mentions else None
-            if any(a in self.objector_ids for a in tagged or ()):
-                counters["media_dropped:objector_tagged"] += len(items)
-                out_media.append([])
-                out_alt.append([])
-                continue
-            lang = langs[row] if langs else None
-            region = regions[row] if regions else None
-            kept, alts, keys = self._row(items, lang, region, counters)
-            out_media.append(kept)
-            out_alt.append(alts)
-            if person_keys is not None and keys:
-                person_keys[row] = sorted(set(person_keys[row] or ()) | keys)
-        batch = _with(batch, "media", pa.array(out_media, MEDIA_TYPE))
-        batch = _with(batch, "media_alt", pa.array(out_alt, MEDIA_ALT_TYPE))
-        if person_keys is not None:
-            batch = _with(batch, "person_keys", pa.array(person_keys, pa.list_(pa.string())))
-        return StepResult(batch, counters=counters)
-
-    def _row(
-        self, items: list[dict[str, Any]], lang: str | None, region: str | None,
-        counters: Counter[str],
-    ) -> tuple[list[dict[str, str]], list[str | None], set[str]]:
-        kept: list[dict[str, str]] = []
-        alts: list[str | None] = []
-        keys: set[str] = set()
-        for item in items:
-            alt = item.get("alt_text")
-            redacted = None if alt is None else self.redactor.redact(alt, lang, region)
-            if redacted is not None and redacted.mentions_objector:
-                counters["media_dropped:objector_named"] += 1
-                continue
-            image = self.process(item["path"])
-            if image is None:
-                counters["media_dropped:unreadable"] += 1
-                continue
-            counters["media:processed"] += 1
-            counters["media:faces_blurred"] += image.faces
-            kept.append({"path": image.path, "sha256": image.sha256})
-            if redacted is not None:
-                alts.append(redacted.text)
-                keys.update(redacted.person_keys)
-                for label, n in redacted.counts.items():
-                    counters[f"media_alt_redacted:{label}"] += n
-            else:
-                alts.append(None)
-        return kept, alts, keys
-
-    def process(self, relative: str) -> ProcessedImage | None:
-        """Clean one export image and write it (once) into ``media_dir``; None if unreadable."""
-        if relative not in self._done:
-            self._done[relative] = self._process(self.export_dir / relative)
-        return self._done[relative]
-
-    def _process(self, source: Path) -> ProcessedImage | None:
-        try:
-            data, faces = clean_image(source.read_bytes())
-        except (OSError, ValueError, Image.DecompressionBombError):
-            return None
-        digest = hashlib.sha256(data).hexdigest()
-        _write_once(self.media_dir / f"{digest}.jpg", data)
-        return ProcessedImage(f"{MEDIA_DIR}/{digest}.jpg", digest, faces)
+        lengths = pc.fill_null(pc.list_value_length(batch.column("media")), 0)
+        if batch.schema.get_field_index("media_plan") < 0:
+            counters["media_dropped:unplanned"] += int(pc.sum(lengths).as_py() or 0)
+            return StepResult(
+                _with(batch, "media", _empty_media(batch.num_rows)), counters=counters
+            )
+        plan = batch.column("media_plan")
+        unplanned = pc.and_(pc.is_null(plan), pc.greater(lengths, 0))
+        counters["media_dropped:unplanned"] += int(
+            pc.sum(pc.filter(lengths, unplanned)).as_py() or 0
+        )
+        media, dropped = _kept_media(plan, batch.num_rows)
+        counters["media:kept"] += len(media.values)
+        for reason, n in dropped.items():
+            counters[f"media_dropped:{reason}"] += n
+        batch = _with(batch, "media", media)
+        batch = _merge_keys(batch, batch.column("media_keys"))
+        return StepResult(batch, counters=+counters)
 
 
-def process_media_step(
-    export_dir: Path, out_dir: Path, redactor: Any, objector_ids: frozenset[str]
-) -> ProcessMedia:
-    """The build's media step: images of ``export_dir`` go to ``out_dir/media``."""
-    media_dir = out_dir / MEDIA_DIR
-    media_dir.mkdir(parents=True, exist_ok=True)
-    return ProcessMedia(export_dir, media_dir, redactor, objector_ids)
+def _kept_media(plan: pa.Array, rows: int) -> tuple[pa.ListArray, Counter[str]]:
+    """The ``media`` column (kept items of each plan) and the dropped items by reason."""
+    plan = plan.combine_chunks() if isinstance(plan, pa.ChunkedArray) else plan
+    flat = pc.list_flatten(plan)
+    parents = pc.list_parent_indices(plan).to_numpy(zero_copy_only=False)
+    reasons = pc.struct_field(flat, "dropped")
+    keep = pc.is_null(reasons).to_numpy(zero_copy_only=False)
+    dropped = Counter(
+        {
+            item["values"]: item["counts"]
+            for item in pc.value_counts(reasons.drop_null()).to_pylist()
+        }
+    )
+    counts = np.bincount(parents[keep], minlength=rows)
+    offsets = pa.array(np.concatenate([[0], np.cumsum(counts)]).astype(np.int32))
+    mask = pa.array(keep)
+    values = pa.StructArray.from_arrays(
+        [pc.struct_field(flat, "path").filter(mask), pc.struct_field(flat, "sha256").filter(mask)],
+        names=["path", "sha256"],
+    )
+    return pa.ListArray.from_arrays(offsets, values, type=MEDIA_TYPE), dropped
+
+
+def _merge_keys(batch: pa.RecordBatch, media_keys: pa.Array) -> pa.RecordBatch:
+    """Add the keys alt texts named to ``person_keys`` (only rows that have some)."""
+    lengths = pc.fill_null(pc.list_value_length(media_keys), 0).to_numpy(zero_copy_only=False)
+    rows = np.flatnonzero(lengths > 0)
+    if len(rows) == 0 or batch.schema.get_field_index("person_keys") < 0:
+        return batch
+    person_keys = batch.column("person_keys").to_pylist()
+    extra = media_keys.take(pa.array(rows)).to_pylist()
+    for row, keys in zip(rows, extra, strict=True):
+        person_keys[row] = sorted(set(person_keys[row] or ()) | set(keys))
+    return _with(batch, "person_keys", pa.array(person_keys, pa.list_(pa.string())))
+
+
+def _empty_media(rows: int) -> pa.Array:
+    return pa.ListArray.from_arrays(
+        pa.array(np.zeros(rows + 1, dtype=np.int32)),
+        pa.array([], MEDIA_TYPE.value_type),
+        type=MEDIA_TYPE,
+    )
+
+
+# --- pixels ---------------------------------------------------------------------------------
 
 
 def clean_image(data: bytes) -> tuple[bytes, int]:
@@ -171,27 +422,50 @@ def clean_image(data: bytes) -> tuple[bytes, int]:
 
 
 def detect_faces(image: Image.Image) -> list[Box]:
-    """Face boxes found by the frontal and (both-way) profile Haar cascades, enlarged by PAD."""
+    """Face boxes found by the frontal and (both-way) profile Haar cascades, enlarged by PAD.
+
+    The search runs on a greyscale copy scaled so that its long side is at most
+    ``MAX_DETECT_SIDE`` (big photos: faces under about 1/40 of the width are missed) and
+    small images are searched at ``UPSCALE`` times their size (the cascades' smallest window
+    is 20-24 px).
+    """
     import cv2
     import numpy as np
 
     width, height = image.size
-    scale = UPSCALE if min(width, height) < UPSCALE_BELOW else 1
+    scale = detection_scale(width, height)
     gray = np.asarray(image.convert("L"))
-    if scale > 1:  # small faces in small images fall below the cascades' 24 px window
-        gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
-    gray = cv2.equalizeHist(gray)
+    if scale != 1:
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        method = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+        gray = cv2.resize(gray, size, interpolation=method)
+    gray = _contrast().apply(gray)  # local: a global equalisation can wash a face out
     found: set[Box] = set()
     for cascade in _cascades():
-        found.update(_detect(cascade, gray))
-    profile = _profile_cascade()
-    found.update(_detect(profile, gray))
-    for x0, y0, x1, y1 in _detect(profile, cv2.flip(gray, 1)):
-        found.add((gray.shape[1] - x1, y0, gray.shape[1] - x0, y1))
+        found.update(_detect(cascade, gray, SCALE_FACTOR))
+    if PROFILE_SCALE_FACTOR:
+        profile = _profile_cascade()
+        found.update(_detect(profile, gray, PROFILE_SCALE_FACTOR, PROFILE_MIN_FACE))
+        mirrored_width = gray.shape[1]
+        for x0, y0, x1, y1 in _detect(
+            profile, cv2.flip(gray, 1), PROFILE_SCALE_FACTOR, PROFILE_MIN_FACE
+        ):
+            found.add((mirrored_width - x1, y0, mirrored_width - x0, y1))
     boxes = {
-        (x0 // scale, y0 // scale, -(-x1 // scale), -(-y1 // scale)) for x0, y0, x1, y1 in found
-    }
+        (math.floor(x0 / scale), math.floor(y0 / scale), math.ceil(x1 / scale),
+         math.ceil(y1 / scale))
+        for x0, y0, x1, y1 in found
+    }  # fmt: skip
     return sorted(_pad(box, width, height) for box in boxes)
+
+
+def detection_scale(width: int, height: int) -> float:
+    """How much an image is scaled before the cascades search it."""
+    if max(width, height) > MAX_DETECT_SIDE:
+        return MAX_DETECT_SIDE / max(width, height)
+    if min(width, height) < UPSCALE_BELOW:
+        return UPSCALE
+    return 1.0
 
 
 def blur_box(image: Image.Image, box: Box) -> None:
@@ -202,17 +476,15 @@ def blur_box(image: Image.Image, box: Box) -> None:
         return
     region = image.crop(box)
     block = max(2, max(width, height) // BLOCKS)
-    small = region.resize(
-        (max(1, width // block), max(1, height // block)), Image.Resampling.BOX
-    )
+    small = region.resize((max(1, width // block), max(1, height // block)), Image.Resampling.BOX)
     region = small.resize((width, height), Image.Resampling.BILINEAR)
     region = region.filter(ImageFilter.GaussianBlur(max(2.0, max(width, height) / 4)))
     image.paste(region, (x0, y0))
 
 
-def _detect(cascade: Any, gray: Any) -> list[Box]:
+def _detect(cascade: Any, gray: Any, scale_factor: float, min_face: int = MIN_FACE) -> list[Box]:
     found = cascade.detectMultiScale(
-        gray, scaleFactor=SCALE_FACTOR, minNeighbors=MIN_NEIGHBORS, minSize=(MIN_FACE, MIN_FACE)
+        gray, scaleFactor=scale_factor, minNeighbors=MIN_NEIGHBORS, minSize=(min_face, min_face)
     )
     return [(int(x), int(y), int(x + w), int(y + h)) for x, y, w, h in found]
 
@@ -221,6 +493,13 @@ def _pad(box: Box, width: int, height: int) -> Box:
     x0, y0, x1, y1 = box
     dx, dy = round((x1 - x0) * PAD), round((y1 - y0) * PAD)
     return (max(0, x0 - dx), max(0, y0 - dy), min(width, x1 + dx), min(height, y1 + dy))
+
+
+@lru_cache(maxsize=1)
+def _contrast() -> Any:
+    import cv2
+
+    return cv2.createCLAHE(clipLimit=CLAHE_CLIP, tileGridSize=(CLAHE_TILES, CLAHE_TILES))
 
 
 @lru_cache(maxsize=1)
@@ -246,8 +525,12 @@ def _write_once(target: Path, data: bytes) -> None:
     """Write ``data`` to ``target`` atomically unless it is there (it is named by its hash)."""
     if target.exists() and target.stat().st_size == len(data):
         return
+    _write_atomically(target, data)
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".jpg")
+    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -257,9 +540,36 @@ def _write_once(target: Path, data: bytes) -> None:
         raise
 
 
-def _column(batch: pa.RecordBatch, name: str) -> list[Any] | None:
-    index = batch.schema.get_field_index(name)
-    return None if index < 0 else batch.column(index).to_pylist()
+def referenced_media(tables: Iterable[pa.Table]) -> set[str]:
+    """Every media path the ``media`` columns of ``tables`` name."""
+    found: set[str] = set()
+    for table in tables:
+        flat = pc.list_flatten(table.column("media"))
+        if len(flat):
+            found.update(p for p in pc.unique(pc.struct_field(flat, "path")).to_pylist() if p)
+    return found
+
+
+def sweep_media(dataset_dir: Path, referenced: set[str]) -> int:
+    """Delete every file under ``DIR/media/`` the dataset does not reference; prune the cache.
+
+    Run after a commit: images of the current version stay, everything else — images only
+    older versions or purged rows used, files a killed build left — goes.
+    """
+    media_dir = dataset_dir / MEDIA_DIR
+    if not media_dir.is_dir():
+        return 0
+    deleted = 0
+    for path in sorted(media_dir.iterdir()):
+        relative = f"{MEDIA_DIR}/{path.name}"
+        if path.name == CACHE_NAME or relative in referenced or not path.is_file():
+            continue
+        path.unlink()
+        deleted += 1
+    cache = load_cache(media_dir)  # drops entries whose output is gone
+    if (media_dir / CACHE_NAME).is_file():
+        save_cache(media_dir, cache)
+    return deleted
 
 
 def _with(batch: pa.RecordBatch, name: str, values: pa.Array) -> pa.RecordBatch:
@@ -267,4 +577,3 @@ def _with(batch: pa.RecordBatch, name: str, values: pa.Array) -> pa.RecordBatch:
     if index >= 0:
         return batch.set_column(index, name, values)
     return batch.append_column(name, values)
-
