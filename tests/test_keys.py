@@ -42,3 +42,11 @@ def test_a_pickled_pseudonymizer_gives_the_same_keys():
     assert copy.author("acct-1") == pseudonymizer.author("acct-1") == reference(
         b"secret", "author", "acct-1"
     )
+
+
+def test_keys_of_many_values_are_each_values_key():
+    pseudonymizer = Pseudonymizer(b"secret")
+    values = ["c-1", "", "c-ü", "c-1"]
+    assert pseudonymizer.keys("content", values) == [
+        pseudonymizer.content(v) for v in values
+    ]

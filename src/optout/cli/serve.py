@@ -38,6 +38,11 @@ def serve(
     address_limit: int = typer.Option(5, "--address-limit",
                                       help="Emails per hour to one address (0: no limit)."),
     secure_cookies: bool = typer.Option(False, "--secure-cookies", help="Behind HTTPS."),
+    mail_process: bool = typer.Option(True, "--mail-process/--mail-thread",
+                                      help="Deliver mail from a child process (default) or a "
+                                           "thread of the server."),
+    access_log: bool = typer.Option(True, "--access-log/--no-access-log",
+                                    help="Log every request (link tokens are redacted)."),
 ) -> None:  # fmt: skip
     """Serve the objection portal at / and the JSON API at /api/v1/ (OpenAPI: /openapi.json)."""
     import uvicorn
@@ -47,8 +52,9 @@ def serve(
     with reported_errors(False):
         config = PortalConfig(base_url=base_url or f"http://{host}:{port}", mail_from=mail_from,
                               ip_limit_per_minute=ip_limit, address_limit_per_hour=address_limit,
-                              secure_cookies=secure_cookies)  # fmt: skip
+                              secure_cookies=secure_cookies,
+                              sender_process=mail_process)  # fmt: skip
         settings = get_settings()  # both OPTOUT_SMTP_URL and OPTOUT_MAIL_OUTBOX: exit 2 here
         app = create_app(config, settings=settings)
     logging.getLogger("uvicorn.access").addFilter(RedactTokens())
-    uvicorn.run(app, host=host, port=port, proxy_headers=False)
+    uvicorn.run(app, host=host, port=port, proxy_headers=False, access_log=access_log)

@@ -81,7 +81,7 @@ def build_account_facts(
     emails = accounts.column("email").to_pylist()
     normalized = [normalize_email(e) if isinstance(e, str) else None for e in emails]
     objected = _objects(accounts, account_ids, normalized, objectors)
-    author_keys = [pseudonymizer.author(a) for a in account_ids.to_pylist()]
+    author_keys = pseudonymizer.keys(pseudonymizer.AUTHOR, account_ids.to_pylist())
     email_keys = [pseudonymizer.key(pseudonymizer.EMAIL, e) if e else None for e in normalized]
     countries = pa.array(sorted(policy.scope.countries), pa.string())
     table = pa.table(

@@ -230,11 +230,9 @@ class ShapeOutput:
     name: str = "shape_output"
 
     def __call__(self, batch: pa.RecordBatch) -> StepResult:
-        content_keys = [
-            self.pseudonymizer.content(c) for c in batch.column("content_id").to_pylist()
-        ]
-        parents = batch.column("parent_id").to_pylist()
-        parent_keys = [self.pseudonymizer.content(p) if p else None for p in parents]
+        content = Pseudonymizer.CONTENT
+        content_keys = self.pseudonymizer.keys(content, batch.column("content_id").to_pylist())
+        parent_keys = self._parent_keys(batch.column("parent_id"))
         author_keys = batch.column("a_author_key")
         buckets = batch.column("a_bucket")
         columns = {
@@ -257,6 +255,18 @@ class ShapeOutput:
         counters += _prefixed("country", batch.column("a_country"))
         counters["rows_digest"] = rows_digest(out)
         return StepResult(out, counters=counters)
+
+
+    def _parent_keys(self, parents: pa.Array) -> pa.Array:
+        """The content key of each row's parent, null where the row has none."""
+        has_parent = pc.fill_null(pc.not_equal(parents, ""), False)
+        if not pc.any(has_parent).as_py():
+            return pa.nulls(len(parents), pa.string())
+        ids = parents.filter(has_parent).to_pylist()
+        keys = iter(self.pseudonymizer.keys(Pseudonymizer.CONTENT, ids))
+        return pa.array(
+            [next(keys) if present else None for present in has_parent.to_pylist()], pa.string()
+        )
 
 
 def _processed_media(batch: pa.RecordBatch) -> pa.Array:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from optout.portal import flows
@@ -40,6 +40,9 @@ class Accepted(BaseModel):
     detail: str = ACCEPTED_DETAIL
 
 
+ACCEPTED_BODY = Accepted().model_dump_json().encode()  # the same for everyone: made once
+
+
 class FieldError(BaseModel):
     field: str
     message: str
@@ -55,7 +58,7 @@ class Invalid(BaseModel):
     response_model=Accepted,
     responses={422: {"model": Invalid}, 429: {"description": "Too many requests"}},
 )
-async def create_objection(request: Request, body: ObjectionRequest) -> Accepted | JSONResponse:
+async def create_objection(request: Request, body: ObjectionRequest) -> Response:
     """Record an objection and email its confirmation link (or confirm it with a notice).
 
     Answered once the objection and its email are committed (group commit: the request
@@ -72,4 +75,4 @@ async def create_objection(request: Request, body: ObjectionRequest) -> Accepted
         return JSONResponse({"errors": errors}, status_code=422)
     await flows.request_objection_async(portal, form, request_language(request), source="api",
                                         notice_token=body.notice_token)  # fmt: skip
-    return Accepted()
+    return Response(ACCEPTED_BODY, status_code=202, media_type="application/json")

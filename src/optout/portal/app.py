@@ -12,9 +12,10 @@ from fastapi.staticfiles import StaticFiles
 from optout.config import Settings, get_settings
 from optout.mail.sender import OutboxSender
 from optout.mail.transport import Transport, transport_from_settings
+from optout.mail.worker import SenderProcess
 from optout.portal import api, pages
 from optout.portal.config import PortalConfig
-from optout.portal.flows import Portal
+from optout.portal.flows import MailSender, Portal
 from optout.portal.links import LinkSigner
 from optout.portal.problems import install_problem_handlers
 from optout.portal.security import Csrf, SecurityHeaders
@@ -35,23 +36,35 @@ def create_app(
     config = config or PortalConfig()
     settings = settings or get_settings()
     registry = registry or open_registry(settings.database_url)
-    sender = None
-    if send_mail:
-        sender = OutboxSender(registry, transport or transport_from_settings(settings),
-                              idle_poll=config.sender_poll_s, base_delay=config.sender_base_delay_s,
-                              max_delay=config.sender_max_delay_s)  # fmt: skip
+    sender = _sender(config, settings, registry, transport) if send_mail else None
     portal = Portal(registry, LinkSigner(settings.secret), config, sender)
     app = FastAPI(title="optout portal", version="1", lifespan=_lifespan(portal),
                   docs_url=None, redoc_url=None, openapi_url="/openapi.json")  # fmt: skip
     app.state.portal = portal
     app.state.csrf = Csrf(settings.secret)
     app.state.settings_secret = settings.secret
+    app.include_router(api.router)  # first: the busiest route is matched first
     app.include_router(pages.router)
-    app.include_router(api.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     install_problem_handlers(app)
     app.add_middleware(SecurityHeaders)
     return app
+
+
+def _sender(
+    config: PortalConfig, settings: Settings, registry: Registry, transport: Transport | None
+) -> MailSender:
+    """A thread in this process, or (``sender_process``, settings' transport) a child."""
+    if config.sender_process and transport is None:
+        transport_from_settings(settings)  # a bad mail setting fails here, not in the child
+        url = registry.engine.url.render_as_string(hide_password=False)
+        return SenderProcess(url, batch=config.sender_batch, base_delay=config.sender_base_delay_s,
+                             max_delay=config.sender_max_delay_s,
+                             idle_poll=config.sender_poll_s)  # fmt: skip
+    return OutboxSender(registry, transport or transport_from_settings(settings),
+                        batch=config.sender_batch, idle_poll=config.sender_poll_s,
+                        base_delay=config.sender_base_delay_s,
+                        max_delay=config.sender_max_delay_s)  # fmt: skip
 
 
 def _lifespan(portal: Portal):  # type: ignore[no-untyped-def]
@@ -63,7 +76,7 @@ def _lifespan(portal: Portal):  # type: ignore[no-untyped-def]
         try:
             yield
         finally:
-            portal.writer.stop()  # writes what is queued first
+            await portal.writer.stop()  # writes what is queued first
             if portal.sender is not None:
                 portal.sender.stop()
 

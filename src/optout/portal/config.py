@@ -16,6 +16,8 @@ class PortalConfig:
     ip_limit_per_minute: int = 20  # submissions (form, resend, API) per client IP; 0: off
     address_limit_per_hour: int = 5  # emails to one address; further ones are not sent; 0: off
     secure_cookies: bool = False  # set on HTTPS deployments
+    sender_batch: int = 200  # messages per sender round (two short transactions a round)
+    sender_process: bool = False  # deliver mail from a child process (``optout serve`` does)
     sender_poll_s: float = 5.0
     sender_base_delay_s: float = 1.0
     sender_max_delay_s: float = 300.0

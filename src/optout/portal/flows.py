@@ -7,12 +7,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePath
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
 from optout.mail.messages import build_message
-from optout.mail.sender import OutboxSender
 from optout.portal.config import PortalConfig
 from optout.portal.forms import ObjectionForm
 from optout.portal.group_commit import GroupWriter, Queued
@@ -27,8 +26,17 @@ from optout.registry import (
     withdraw_objection,
 )
 from optout.registry.models import Objection
+from optout.registry.objections import new_objection_id
 from optout.registry.outbox import NewMail, enqueue_mail, link_used, use_link
 from optout.registry.submissions import Submission, Submitted, submission_row
+
+
+class MailSender(Protocol):
+    """The outbox's sender: a thread (``OutboxSender``) or a child process (``SenderProcess``)."""
+
+    def start(self) -> None: ...
+    def wake(self) -> None: ...
+    def stop(self, timeout: float = 10.0) -> None: ...
 
 
 @dataclass
@@ -39,7 +47,7 @@ class Portal:
     registry: Registry
     signer: LinkSigner
     config: PortalConfig
-    sender: OutboxSender | None = None
+    sender: MailSender | None = None
     ip_limiter: RateLimiter = field(init=False)
     address_limiter: RateLimiter = field(init=False)
     writer: GroupWriter = field(init=False)
@@ -93,7 +101,8 @@ def request_objection(
     submission = _submission(portal, form, source, notice_token)
     if submission is None:
         return None
-    return _confirmed_view(portal, portal.writer.submit(submission, lang))
+    prepared = _prepared_mail(portal, submission, lang)
+    return _confirmed_view(portal, portal.writer.submit(submission, lang, prepared))
 
 
 async def request_objection_async(
@@ -103,14 +112,16 @@ async def request_objection_async(
     submission = _submission(portal, form, source, notice_token)
     if submission is None:
         return None
-    return _confirmed_view(portal, await portal.writer.submit_async(submission, lang))
+    prepared = _prepared_mail(portal, submission, lang)
+    return _confirmed_view(portal, await portal.writer.submit_async(submission, lang, prepared))
 
 
 def _submission(
     portal: Portal, form: ObjectionForm, source: str, notice_token: str | None
 ) -> Submission | None:
     """The validated submission, or None for an address over its mail limit."""
-    if not portal.address_limiter.allow(portal.signer.email_key(form.email)):
+    limiter = portal.address_limiter
+    if limiter.limit > 0 and not limiter.allow(portal.signer.email_key(form.email)):
         return None
     notice = _notice(portal.signer, notice_token, form.email)
     row = submission_row(
@@ -118,28 +129,58 @@ def _submission(
         country=form.country or None, reason=form.reason or None, names=form.name_list,
         handles=form.handle_list,
     )  # fmt: skip
-    return Submission(row, confirm=notice is not None, source=source)
+    return Submission(row, confirm=notice is not None, source=source, new_id=new_objection_id())
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedMail:
+    """An email composed before the write, for the outcome a new address has."""
+
+    objection_id: str
+    outcome: str
+    mail: NewMail
+
+
+def _prepared_mail(portal: Portal, submission: Submission, lang: str) -> PreparedMail:
+    """Compose, while the writer is busy, the email of the likely outcome: a new objection
+    (pending, or confirmed through a notice). ``_compose`` uses it when that is what
+    happened, and composes another when the address was known."""
+    assert submission.new_id is not None
+    outcome = "confirmed" if submission.confirm else "pending"
+    mail = _mail(portal, outcome, submission.new_id, submission.row.email or "", lang)
+    return PreparedMail(submission.new_id, outcome, mail)
 
 
 def _compose(portal: Portal, pairs: Sequence[tuple[Queued, Submitted]]) -> list[NewMail]:
     """The email each submission of a batch sends (in the batch's transaction)."""
     mails = []
     for item, done in pairs:
-        if done.outcome == "already_confirmed":
-            kind, values = "already_confirmed", {"link": _status_link(portal, done.objection_id)}
-        elif done.outcome == "confirmed":
-            kind = "receipt"
-            values = {"link": _status_link(portal, done.objection_id),
-                      "reference": reference_of(done.objection_id)}  # fmt: skip
+        prepared = item.prepared
+        if (
+            isinstance(prepared, PreparedMail) and prepared.objection_id == done.objection_id
+            and prepared.outcome == done.outcome and prepared.mail.recipient == (done.email or "")
+        ):  # fmt: skip
+            mails.append(prepared.mail)
         else:
-            kind = "confirmation"
-            token = portal.signer.confirm(done.objection_id)
-            values = {"link": portal.config.url(f"/confirm/{token}")}
-        recipient = done.email or ""
-        message = build_message(kind, to=recipient, lang=item.lang,
-                                sender=portal.config.mail_from, **values)  # fmt: skip
-        mails.append(NewMail(kind, recipient, message))
+            mails.append(_mail(portal, done.outcome, done.objection_id, done.email or "",
+                               item.lang))  # fmt: skip
     return mails
+
+
+def _mail(portal: Portal, outcome: str, objection_id: str, recipient: str, lang: str) -> NewMail:
+    """The email of one outcome: a confirmation link, a receipt, or a status link."""
+    if outcome == "already_confirmed":
+        kind, values = "already_confirmed", {"link": _status_link(portal, objection_id)}
+    elif outcome == "confirmed":
+        kind = "receipt"
+        values = {"link": _status_link(portal, objection_id),
+                  "reference": reference_of(objection_id)}  # fmt: skip
+    else:
+        kind = "confirmation"
+        values = {"link": portal.config.url(f"/confirm/{portal.signer.confirm(objection_id)}")}
+    message = build_message(kind, to=recipient, lang=lang, sender=portal.config.mail_from,
+                            **values)  # fmt: skip
+    return NewMail(kind, recipient, message)
 
 
 def _status_link(portal: Portal, objection_id: str) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from optout.keys import Pseudonymizer
 from optout.registry.bulk import bulk_insert
+from optout.registry.db import sqlite_driver
 from optout.registry.models import GENESIS_HASH, AuditEntry, AuditHead
 
 HEAD_ID = 1
@@ -76,21 +77,22 @@ def entry_hash(
 def _hash(
     seq: int, ts_text: str, action: str, subject: str, details: dict[str, Any], prev_hash: str
 ) -> str:
-    canonical = json.dumps(
-        [seq, ts_text, action, subject, details, prev_hash],
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
+    canonical = _CANONICAL_JSON([seq, ts_text, action, subject, details, prev_hash])
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+# json.dumps(..., sort_keys=True, separators=(",", ":"), ensure_ascii=False), built once
+_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
 
 
 def lock_head(session: Session) -> ChainHead:
     """Read the chain head, locking it until commit (SQLite: the BEGIN IMMEDIATE lock)."""
-    row = session.execute(
-        sa.select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == HEAD_ID).with_for_update()
-    ).one()
-    return ChainHead(row.seq, row.hash)
+    driver = sqlite_driver(session)
+    if driver is not None:  # BEGIN IMMEDIATE took SQLite's write lock: a plain read
+        seq, hash_ = driver.execute(_READ_HEAD, (HEAD_ID,)).fetchone()
+    else:
+        seq, hash_ = session.execute(_LOCK_HEAD).one()
+    return ChainHead(seq, hash_)
 
 
 def read_head(session: Session) -> ChainHead:
@@ -117,12 +119,22 @@ def append_many(
     rows = list(_chain_rows(head, events, ts))
     bulk_insert(session, AuditEntry.__table__, rows)
     new_head = ChainHead(rows[-1]["seq"], rows[-1]["hash"])
-    session.execute(
-        sa.update(AuditHead)
-        .where(AuditHead.id == HEAD_ID)
-        .values(seq=new_head.seq, hash=new_head.hash)
-    )
+    driver = sqlite_driver(session)
+    if driver is not None:
+        driver.execute(_SET_HEAD, (new_head.seq, new_head.hash, HEAD_ID))
+    else:
+        session.execute(_UPDATE_HEAD, {"seq": new_head.seq, "hash": new_head.hash})
     return new_head
+
+
+_HEAD: sa.Table = AuditHead.__table__  # type: ignore[assignment]
+# Core statements, built once: the ORM path costs more than these one-row statements
+_LOCK_HEAD = sa.select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == HEAD_ID).with_for_update()
+_READ_HEAD = "SELECT seq, hash FROM audit_head WHERE id = ?"
+_SET_HEAD = "UPDATE audit_head SET seq = ?, hash = ? WHERE id = ?"
+_UPDATE_HEAD = _HEAD.update().where(_HEAD.c.id == HEAD_ID).values(
+    seq=sa.bindparam("seq"), hash=sa.bindparam("hash")
+)
 
 
 def _chain_rows(

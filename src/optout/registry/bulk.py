@@ -30,7 +30,7 @@ def bulk_insert(session: Session, table: sa.Table, rows: Sequence[dict[str, Any]
     placeholders = ", ".join("?" for _ in names)
     sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({placeholders})"
     columns = [_sqlite_column(rows, name, table.c[name].type) for name in names]
-    conn.exec_driver_sql(sql, list(zip(*columns, strict=True)))
+    conn.connection.driver_connection.executemany(sql, zip(*columns, strict=True))
 
 
 def _sqlite_column(

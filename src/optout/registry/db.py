@@ -176,6 +176,14 @@ class Registry:
             yield session
 
     @contextmanager
+    def write_session(self) -> Iterator[Session]:
+        """A write transaction the caller commits (``session.commit()``, from any one thread
+        at a time); rolled back if it does not. Holds the SQLite writers' lock throughout."""
+        with self._write_lock, self._sessions() as session:
+            session.info["pseudonymizer"] = self.pseudonymizer
+            yield session
+
+    @contextmanager
     def read_session(self) -> Iterator[Session]:
         """A read-only transaction that never blocks writers (on SQLite a plain BEGIN)."""
         with self._read_sessions() as session:
@@ -206,6 +214,16 @@ def open_registry(
         engine.dispose()
         raise
     return Registry(engine, pseudonymizer)
+
+
+def sqlite_driver(session: Session) -> Any | None:
+    """The ``sqlite3`` connection under the session's transaction (None on other databases).
+
+    The registry's hot one-row and multi-row statements run on it directly: SQLAlchemy's
+    per-statement work costs 8 to 15 times what SQLite needs to run them.
+    """
+    conn = session.connection()
+    return conn.connection.driver_connection if conn.dialect.name == "sqlite" else None
 
 
 def pseudonymizer_of(session: Session) -> Pseudonymizer:

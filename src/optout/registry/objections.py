@@ -28,7 +28,7 @@ from optout.errors import InputError, RowError
 from optout.keys import Pseudonymizer, normalize_email
 from optout.registry import audit
 from optout.registry.bulk import bulk_insert
-from optout.registry.db import pseudonymizer_of
+from optout.registry.db import pseudonymizer_of, sqlite_driver
 from optout.registry.fields import (
     EMAIL_SYNTAX,
     LONE_SURROGATE,
@@ -560,12 +560,12 @@ def _known_on_sqlite(
     The keys travel as one JSON array: a fresh import then costs one cheap query per chunk,
     and the full rows are fetched only for identities that exist.
     """
-    conn = session.connection()
+    driver = sqlite_driver(session)
     found: list[set[str]] = []
     for query, values in ((_KNOWN_EMAILS, emails), (_KNOWN_ACCOUNTS, accounts)):
         if values:
             param = (_encode_json(list(values)),)
-            found.append(set(conn.exec_driver_sql(query, param).scalars()))
+            found.append({value for (value,) in driver.execute(query, param)})
         else:
             found.append(set())
     return found[0], found[1]
@@ -717,8 +717,8 @@ def _insert_states(session: Session, states: list[dict[str, Any]]) -> None:
     once per row and costs more than the insert itself. Multi-row VALUES statements check
     every row the same way at a fraction of the cost.
     """
-    conn = session.connection()
-    if conn.dialect.name != "sqlite":
+    driver = sqlite_driver(session)
+    if driver is None:
         bulk_insert(session, OBJECTIONS, states)
         return
     rows = _sqlite_rows(states)
@@ -726,10 +726,10 @@ def _insert_states(session: Session, states: list[dict[str, Any]]) -> None:
     full = len(rows) - len(rows) % step
     if full:
         batches = [tuple(chain.from_iterable(rows[i : i + step])) for i in range(0, full, step)]
-        conn.exec_driver_sql(_sqlite_insert_sql(step), batches)
+        driver.executemany(_sqlite_insert_sql(step), batches)
     if full < len(rows):
         rest = tuple(chain.from_iterable(rows[full:]))
-        conn.exec_driver_sql(_sqlite_insert_sql(len(rows) - full), rest)
+        driver.execute(_sqlite_insert_sql(len(rows) - full), rest)
 
 
 def _sqlite_rows(states: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
@@ -808,8 +808,17 @@ def lock_registry(session: Session) -> int:
     Every writer takes it first, so writes are serialised and seqs commit in order: a build
     that read watermark W has seen every confirmation with seq ≤ W.
     """
-    query = sa.select(Counter.value).where(Counter.name == CONFIRM_SEQ).with_for_update()
-    return session.execute(query).scalar_one()
+    driver = sqlite_driver(session)
+    if driver is not None:  # BEGIN IMMEDIATE took SQLite's write lock: a plain read
+        return driver.execute(_READ_COUNTER, (CONFIRM_SEQ,)).fetchone()[0]
+    return session.execute(_LOCK_COUNTER).scalar_one()
+
+
+_COUNTERS: sa.Table = Counter.__table__  # type: ignore[assignment]
+_LOCK_COUNTER = (
+    sa.select(_COUNTERS.c.value).where(_COUNTERS.c.name == CONFIRM_SEQ).with_for_update()
+)  # Core, built once: the ORM path costs more than this one-row statement
+_READ_COUNTER = "SELECT value FROM registry_counters WHERE name = ?"
 
 
 def next_confirm_seqs(session: Session, count: int) -> range:

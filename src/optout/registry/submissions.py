@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from optout.registry import audit
-from optout.registry.db import pseudonymizer_of
+from optout.registry.db import pseudonymizer_of, sqlite_driver
 from optout.registry.models import CONFIRM_SEQ, Counter
 from optout.registry.objections import (
     _UPDATE_BY_ID,
@@ -36,16 +36,19 @@ from optout.registry.objections import (
 )
 
 OUTCOMES = ("pending", "confirmed", "already_confirmed")
+_SET_COUNTER = "UPDATE registry_counters SET value = ? WHERE name = ?"
 
 
 @dataclass(frozen=True, slots=True)
 class Submission:
     """One validated submission: the objection, whether a notice link proved the address
-    (confirm it at once), and where it came from (``portal`` or ``api``)."""
+    (confirm it at once), where it came from (``portal`` or ``api``), and the id it gets
+    if it is a new objection (``new_objection_id()``; one is made when None)."""
 
     row: ObjectionRow
     confirm: bool = False
     source: str = "portal"
+    new_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,14 +89,14 @@ def submit_objections(
     batch = _Batch(session, lock_registry(session), now)
     keys = [submission.row.key for submission in submissions]
     known = _existing_states(session, keys)
-    ids = iter(new_objection_ids(len(submissions)))
+    ids = iter(new_objection_ids(sum(s.new_id is None for s in submissions)))
     results = []
     for submission, key in zip(submissions, keys, strict=True):
         state = known.get(key)
         if state is not None and state["status"] == "confirmed" and not submission.confirm:
             results.append(_result("already_confirmed", state))
             continue
-        new_state = batch.submit(submission, state, key, next(ids))
+        new_state = batch.submit(submission, state, key, submission.new_id or next(ids))
         known[key] = new_state
         confirmed = submission.confirm and new_state["status"] == "confirmed"
         results.append(_result("confirmed" if confirmed else "pending", new_state))
@@ -152,11 +155,17 @@ class _Batch:
         if self.updates:
             session.execute(_UPDATE_BY_ID, [_update_params(s) for s in self.updates.values()])
         if self.last_seq != self.first_seq:
-            session.execute(
-                sa.update(Counter).where(Counter.name == CONFIRM_SEQ).values(value=self.last_seq)
-            )
+            _set_counter(session, self.last_seq)
         if self.events:
             audit.append_many(session, self.events, ts=self.now)
+
+
+def _set_counter(session: Session, value: int) -> None:
+    driver = sqlite_driver(session)
+    if driver is not None:
+        driver.execute(_SET_COUNTER, (value, CONFIRM_SEQ))
+    else:
+        session.execute(sa.update(Counter).where(Counter.name == CONFIRM_SEQ).values(value=value))
 
 
 def _result(outcome: str, state: dict[str, Any]) -> Submitted:
