@@ -51,3 +51,23 @@ def test_postgresql_urls_use_psycopg_3() -> None:
     engine = create_registry_engine("postgresql://u@127.0.0.1/db")
     assert engine.dialect.driver == "psycopg"
     engine.dispose()
+
+
+OPEN_CODE = (
+    "import sys; from optout.registry import open_registry; open_registry(sys.argv[1]).close()"
+)
+
+
+def test_processes_opening_a_new_registry_at_once_take_turns(database_url: str) -> None:
+    """Racing first opens (several servers, a CLI beside them) all succeed, migrating once."""
+    import subprocess
+    import sys
+
+    url = database_url.replace("param-registry.db", "raced.db")
+    children = [subprocess.Popen([sys.executable, "-c", OPEN_CODE, url],
+                                 stderr=subprocess.PIPE, text=True) for _ in range(4)]  # fmt: skip
+    errors = [child.communicate(timeout=120)[1] for child in children]
+    assert [child.returncode for child in children] == [0] * 4, errors
+    with open_registry(url) as registry, registry.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM alembic_version")).scalar() == 1
+        assert conn.execute(sa.text("SELECT count(*) FROM registry_counters")).scalar() == 1
