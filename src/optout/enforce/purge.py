@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from optout.enforce import affected, deltalog, ledger
@@ -24,6 +23,7 @@ from optout.enforce.text import NameFinder, SurrogateUnlinker
 from optout.errors import InputError
 from optout.keys import Pseudonymizer
 from optout.pipeline.manifest import MANIFEST_NAME, read_manifest, write_manifest
+from optout.pipeline.media import MEDIA_DIR, referenced_media, sweep_media
 from optout.pipeline.report import REPORT_NAME, write_report
 from optout.pipeline.steps import DIGEST_MODULUS
 from optout.registry.db import Registry
@@ -103,7 +103,7 @@ def purge_dataset(
     _count(result, changed, files, current)
     result.files_deleted = len(deltalog.delete_unreferenced(data_dir, current))
     result.log_files_deleted = deltalog.compact_log(data_dir)
-    result.media_deleted = _delete_media(dataset_dir, changed, current)
+    result.media_deleted = _delete_media(dataset_dir, current)
     manifest = update_manifest(manifest, result, changed, current, data_dir)
     _record(dataset_dir, manifest, registry, holdings, coverage, result)
     result.seconds = time.perf_counter() - started
@@ -192,24 +192,18 @@ def _count(
     result.bytes_total = sum(before.values())
 
 
-def _delete_media(dataset_dir: Path, changed: list[FileOutcome], current: dict[str, int]) -> int:
-    """Delete processed images only purged rows used."""
-    candidates = set().union(*(o.media_removed for o in changed)) if changed else set()
-    if not candidates:
+def _delete_media(dataset_dir: Path, current: dict[str, int]) -> int:
+    """Delete every image under ``media/`` the current version does not use.
+
+    Runs after the log is compacted, so the current version is the only one left: images
+    of purged rows (and of rows whose images went with an unlinked person), of older
+    versions and of killed builds are all deleted.
+    """
+    if not (dataset_dir / MEDIA_DIR).is_dir():
         return 0
-    still = set()
-    for path in current:
-        media = pc.list_flatten(pq.read_table(dataset_dir / "data" / path, columns=["media"])
-                                .column("media"))  # fmt: skip
-        if len(media):
-            still |= set(pc.struct_field(media, "path").to_pylist())
-    deleted = 0
-    for relative in sorted(candidates - still):
-        target = (dataset_dir / relative).resolve()
-        if target.is_relative_to(dataset_dir.resolve()) and target.is_file():
-            target.unlink()
-            deleted += 1
-    return deleted
+    data_dir = dataset_dir / "data"
+    tables = (pq.read_table(data_dir / path, columns=["media"]) for path in current)
+    return sweep_media(dataset_dir, referenced_media(tables))
 
 
 def update_manifest(

@@ -61,22 +61,33 @@ def rows_to_unlink(table: pa.Table, targets: Targets) -> np.ndarray:
 
 
 def unlink_rows(rows: pa.Table, targets: Targets) -> pa.Table:
-    """``rows`` with purged people's surrogates and names as [PERSON] and keys dropped."""
+    """``rows`` with purged people's surrogates and names as [PERSON] and keys dropped.
+
+    A row that named or tagged a purged person also loses its images: the person may be in
+    them (the build drops images that tag an objector or whose alt text names one).
+    """
     purged = set(targets.unlink_keys.to_pylist())
-    texts, keys = [], []
-    for text, row_keys in zip(
-        rows.column("text").to_pylist(), rows.column("person_keys").to_pylist(), strict=True
-    ):
+    texts, keys, media = [], [], []
+    for text, row_keys, images in zip(
+        rows.column("text").to_pylist(), rows.column("person_keys").to_pylist(),
+        rows.column("media").to_pylist(), strict=True,
+    ):  # fmt: skip
         row_keys = row_keys or []
+        original = text
         text = targets.unlinker.unlink(text, row_keys)
         if text is not None and targets.names:
             text = targets.names.redact(text)[0]
+        kept = [key for key in row_keys if key not in purged]
         texts.append(text)
-        keys.append([key for key in row_keys if key not in purged])
-    text_index = rows.schema.get_field_index("text")
-    rows = rows.set_column(text_index, "text", pa.array(texts, pa.string()))
-    index = rows.schema.get_field_index("person_keys")
-    return rows.set_column(index, "person_keys", pa.array(keys, pa.list_(pa.string())))
+        keys.append(kept)
+        media.append([] if text != original or len(kept) < len(row_keys) else images or [])
+    rows = _set(rows, "text", pa.array(texts, pa.string()))
+    rows = _set(rows, "media", pa.array(media, rows.schema.field("media").type))
+    return _set(rows, "person_keys", pa.array(keys, pa.list_(pa.string())))
+
+
+def _set(table: pa.Table, name: str, values: pa.Array) -> pa.Table:
+    return table.set_column(table.schema.get_field_index(name), name, values)
 
 
 def rewrite_file(data_dir: Path, path: str, bucket: int, targets: Targets) -> FileOutcome:

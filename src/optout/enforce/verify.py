@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from optout.enforce import deltalog, ledger
@@ -17,11 +19,14 @@ from optout.enforce.scan import RowScanner, raw_text_hits
 from optout.enforce.text import NameFinder, PiiScanner
 from optout.keys import Pseudonymizer
 from optout.pipeline.manifest import MANIFEST_NAME, read_manifest
+from optout.pipeline.media import CACHE_NAME, MEDIA_DIR, media_path
 from optout.pipeline.writer import sha256_file
 from optout.registry.db import Registry
 from optout.registry.objections import confirmed_objections, objections_new_since
 
 MAX_LOCATIONS = 200
+#: What EXIF (APP1 "Exif"), XMP and ICC profiles leave in a JPEG's bytes.
+METADATA_MARKERS = (b"Exif\x00", b"http://ns.adobe.com/xap", b"ICC_PROFILE")
 
 
 @dataclass(frozen=True)
@@ -49,7 +54,7 @@ class VerifyReport:
         if count <= 0:
             return
         self.checks[check] += count
-        rows = list(rows)[: MAX_LOCATIONS] or [None]
+        rows = list(rows)[:MAX_LOCATIONS] or [None]
         for row in rows:
             if len(self.locations) < MAX_LOCATIONS:
                 self.locations.append(Location(check, file, row))
@@ -85,10 +90,13 @@ def verify_dataset(
     current = _check_checksums(dataset_dir, manifest, report)
     names = NameFinder(coverage.names, coverage.handles, pseudonymizer)
     scanner = RowScanner(coverage, names, PiiScanner())
+    images: dict[str, set[str]] = {}
     for path in sorted(current):
         table = _decoded(data_dir / path, f"data/{path}", report)
         if table is not None:
             _scan_table(scanner, table, f"data/{path}", report, pii=True)
+            _collect_media(table, images)
+    _check_media(dataset_dir, images, report)
     if full:
         _scan_everything(dataset_dir, {f"data/{p}" for p in current}, scanner, report)
     return report
@@ -149,6 +157,47 @@ def _scan_table(
     for check, rows in scanner.scan(table, pii=pii).items():
         report.add(check, len(rows), file=name, rows=rows)
     report.facts["rows_scanned"] = report.facts.get("rows_scanned", 0) + table.num_rows
+
+
+def _collect_media(table: pa.Table, images: dict[str, set[str]]) -> None:
+    """Add each (path, sha256) the rows of ``table`` reference to ``images``."""
+    if "media" not in table.column_names:
+        return
+    flat = pc.list_flatten(table.column("media"))
+    if len(flat) == 0:
+        return
+    pairs = pa.table(
+        {"path": pc.struct_field(flat, "path"), "sha": pc.struct_field(flat, "sha256")}
+    )
+    for row in pairs.group_by(["path", "sha"]).aggregate([]).to_pylist():
+        images.setdefault(row["path"], set()).add(row["sha"])
+
+
+def _check_media(dataset_dir: Path, images: dict[str, set[str]], report: VerifyReport) -> None:
+    """Every referenced image is there, named by and matching its SHA-256, without metadata;
+    and no image lingers that the dataset does not reference."""
+    root = dataset_dir.resolve()
+    for path, shas in sorted(images.items()):
+        sha = next(iter(shas))
+        target = (dataset_dir / path).resolve() if path else root
+        if len(shas) > 1 or path != media_path(sha) or not target.is_relative_to(root):
+            report.add("media_bad_path", file=path)
+        elif not target.is_file():
+            report.add("media_missing", file=path)
+        else:
+            data = target.read_bytes()
+            if hashlib.sha256(data).hexdigest() != sha:
+                report.add("media_checksum_mismatch", file=path)
+            if any(marker in data for marker in METADATA_MARKERS):
+                report.add("media_metadata", file=path)
+    media_dir = dataset_dir / MEDIA_DIR
+    on_disk = sorted(p for p in media_dir.iterdir() if p.name != CACHE_NAME) if (
+        media_dir.is_dir()
+    ) else []  # fmt: skip
+    for file in on_disk:
+        if f"{MEDIA_DIR}/{file.name}" not in images:
+            report.add("media_unreferenced", file=f"{MEDIA_DIR}/{file.name}")
+    report.facts["media_files"] = len(images)
 
 
 def _scan_everything(

@@ -265,7 +265,7 @@ def finish_media(out_dir: Path, planner: MediaPlanner, totals: BuildTotals) -> d
     return {
         "files": len(totals.media),
         "bytes": sum((out_dir / path).stat().st_size for path in totals.media),
-        "items": int(counters.get("media:kept", 0)),
+        "references": int(counters.get("media:kept", 0)),
         "images_read": int(counters.get("media:images", 0)),
         "processed": int(counters.get("media:processed", 0)),
         "reused": int(counters.get("media:reused", 0)),

@@ -23,6 +23,12 @@ REASON_TEXT = {
     "not_notified": "Author not notified long enough before",
     "mentions_objector": "Mentions an objector (policy: drop)",
 }
+MEDIA_DROP_TEXT = {
+    "objector_tagged": "The row tags an objector",
+    "objector_named": "The alt text names an objector",
+    "unreadable": "The image could not be decoded",
+    "unplanned": "No plan for the row (should not happen)",
+}
 
 _environment = Environment(
     loader=PackageLoader("optout.pipeline", "templates"),
@@ -47,7 +53,10 @@ def bars(
 def render_report(manifest: dict[str, Any]) -> str:
     template = _environment.get_template("report.html")
     counts = manifest["counts"]
+    media = manifest.get("media")
     return template.render(
+        media=media,
+        media_dropped=bars((media or {}).get("dropped", {}), MEDIA_DROP_TEXT, by_count=False),
         manifest=manifest,
         reasons=bars(manifest["excluded"], REASON_TEXT, by_count=False),
         redactions=bars(manifest["redactions"]),
