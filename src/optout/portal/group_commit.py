@@ -8,11 +8,12 @@ outbox), commits (SQLite ``synchronous=FULL``: the WAL is fsynced; PostgreSQL: s
 commit), and only then answers each waiting request. One commit, one fsync and one registry
 lock serve the whole batch.
 
-The statements run on the event loop itself: they take well under a millisecond for a
-batch, and a writer thread would instead wait for the GIL after every statement (the
-sqlite3 module releases it for each one; under load each wait can last the interpreter's
-whole switch interval). Only the commit, which waits for the disk, runs on a thread of
-its own; requests keep arriving meanwhile and make the next batch.
+The statements run on the event loop itself, as plain callbacks: they take about a
+millisecond for a batch, and a writer thread would instead wait for the GIL after every
+statement (the sqlite3 module releases it for each one; under load each wait can last the
+interpreter's whole switch interval). Only the commit, which waits for the disk, runs on a
+thread of its own; requests keep arriving meanwhile and make the next batch, which starts
+in the very callback that answers the last one.
 
 If a batch's transaction fails, nothing of it was stored: each submission is then written
 again in a transaction of its own, so one bad submission fails only its own request.
@@ -25,6 +26,7 @@ import logging
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,10 +65,9 @@ class GroupWriter:
         self.batches = 0  # transactions committed (for tests and the benchmark)
         self._queue: deque[Queued] = deque()
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._wake: asyncio.Event | None = None
-        self._task: asyncio.Task[None] | None = None
+        self._busy = False  # a batch is being written (its commit may be on the thread)
+        self._idle: asyncio.Event | None = None
         self._committer: ThreadPoolExecutor | None = None
-        self._stopping = False
 
     # -- callers ------------------------------------------------------------------------
 
@@ -75,93 +76,122 @@ class GroupWriter:
     ) -> Submitted:
         """Queue and wait until the batch holding it committed; its result (or its error)."""
         loop = asyncio.get_running_loop()
-        if self._loop is not loop or self._task is None or self._task.done():
+        if self._loop is not loop:
             self.start()
-        assert self._wake is not None
         item = Queued(submission, lang, prepared, loop.create_future())
         self._queue.append(item)
-        self._wake.set()
+        if not self._busy:  # next round of the loop: what arrives meanwhile joins the batch
+            self._busy = True
+            loop.call_soon(self._next)
         return await item.future  # type: ignore[misc]
 
     def submit(self, submission: Submission, lang: str, prepared: Any = None) -> Submitted:
         """``submit_async`` for a thread (a sync route): waits for the commit, blocking."""
         loop = self._loop
-        if loop is not None and loop.is_running() and self._task is not None:
+        if loop is not None and loop.is_running():
             work = self.submit_async(submission, lang, prepared)
             return asyncio.run_coroutine_threadsafe(work, loop).result()
         import anyio.from_thread  # a worker thread of the server's event loop
 
         return anyio.from_thread.run(self.submit_async, submission, lang, prepared)
 
-    # -- the task -----------------------------------------------------------------------
+    # -- the writer ---------------------------------------------------------------------
 
     def start(self) -> None:
-        """Start the writer on the running event loop (the server's lifespan does this)."""
+        """Serve the running event loop (the server's lifespan calls this)."""
         self._loop = asyncio.get_running_loop()
-        self._wake = asyncio.Event()
-        self._stopping = False
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._busy = False
         if self._committer is None:
             self._committer = ThreadPoolExecutor(1, thread_name_prefix="optout-commit")
-        self._task = self._loop.create_task(self._run(), name="optout-writer")
-        if self._queue:
-            self._wake.set()
 
     async def stop(self) -> None:
-        """Write what is queued, then end the task (never cut short: a commit may be on)."""
-        task, self._task = self._task, None
-        if task is not None and self._wake is not None:
-            self._stopping = True
-            self._wake.set()
-            await task
-        while self._queue:  # queued on another loop, or after the task ended
-            await self._write(self._take())
+        """Wait until everything queued is written (a commit under way is never cut short)."""
+        while self._idle is not None and (self._busy or self._queue):
+            self._idle.clear()
+            if not self._busy:
+                self._busy = True
+                self._next()
+            await self._idle.wait()
         if self._committer is not None:
             self._committer.shutdown(wait=True)
             self._committer = None
 
-    async def _run(self) -> None:
-        assert self._wake is not None
-        while True:
-            await self._wake.wait()
-            self._wake.clear()
-            while self._queue:
-                await self._write(self._take())
-            if self._stopping:
-                return
+    def _next(self) -> None:
+        """On the loop: write the queued submissions' statements and hand the commit over."""
+        if not self._queue:
+            self._busy = False
+            if self._idle is not None:
+                self._idle.set()
+            return
+        batch = self._take()
+        transaction = ExitStack()
+        try:
+            session = transaction.enter_context(self.registry.write_session())
+            results = submit_objections(session, [item.submission for item in batch])
+            mails = self.compose(list(zip(batch, results, strict=True)))
+            if mails:
+                enqueue_mails(session, mails)
+        except Exception as exc:
+            transaction.close()  # rolled back: nothing of the batch was stored
+            self._one_by_one(batch, exc)
+            self._next()
+            return
+        assert self._committer is not None
+        self._committer.submit(self._commit, session, transaction, batch, results)
+
+    def _commit(self, session: Any, transaction: ExitStack, batch: list[Queued],
+                results: list[Submitted]) -> None:  # fmt: skip
+        """On the commit thread: commit (the fsync), then back to the loop."""
+        try:
+            session.commit()
+            error = None
+        except Exception as exc:
+            error = exc
+        assert self._loop is not None
+        self._loop.call_soon_threadsafe(self._committed, transaction, batch, results, error)
+
+    def _committed(self, transaction: ExitStack, batch: list[Queued], results: list[Submitted],
+                   error: Exception | None) -> None:  # fmt: skip
+        """On the loop: answer the batch's requests, then start the next batch at once."""
+        transaction.close()
+        if error is not None:
+            self._one_by_one(batch, error)
+        else:
+            self.batches += 1
+            self.committed()
+            for item, result in zip(batch, results, strict=True):
+                _settle(item, result=result)
+        self._next()
 
     def _take(self) -> list[Queued]:
         queue, count = self._queue, min(len(self._queue), self.max_batch)
         return [queue.popleft() for _ in range(count)]
 
-    async def _write(self, batch: list[Queued]) -> None:
-        """Store a batch in one transaction and answer its requests; on failure, one by one."""
-        try:
-            results = await self._store(batch)
-        except Exception as exc:
-            if len(batch) > 1:
-                log.warning("a batch of %d failed (%s); storing one by one", len(batch),
-                            type(exc).__name__)  # fmt: skip
-                for item in batch:
-                    await self._write([item])
-                return
-            log.warning("an objection could not be stored: %s", type(exc).__name__)
-            _settle(batch[0], error=exc)
+    def _one_by_one(self, batch: list[Queued], error: Exception) -> None:
+        """After a failed batch: each submission in a transaction of its own (rare: the
+        commit runs here on the loop), so that only a bad one fails."""
+        if len(batch) == 1:
+            log.warning("an objection could not be stored: %s", type(error).__name__)
+            _settle(batch[0], error=error)
             return
-        for item, result in zip(batch, results, strict=True):
+        log.warning("a batch of %d failed (%s); storing one by one", len(batch),
+                    type(error).__name__)  # fmt: skip
+        for item in batch:
+            try:
+                with self.registry.session() as session:
+                    [result] = submit_objections(session, [item.submission])
+                    mails = self.compose([(item, result)])
+                    if mails:
+                        enqueue_mails(session, mails)
+            except Exception as exc:
+                log.warning("an objection could not be stored: %s", type(exc).__name__)
+                _settle(item, error=exc)
+                continue
+            self.batches += 1
+            self.committed()
             _settle(item, result=result)
-
-    async def _store(self, batch: list[Queued]) -> list[Submitted]:
-        """One transaction: statements here on the loop, the commit on the commit thread."""
-        loop = asyncio.get_running_loop()
-        with self.registry.write_session() as session:
-            results = submit_objections(session, [item.submission for item in batch])
-            mails = self.compose(list(zip(batch, results, strict=True)))
-            if mails:
-                enqueue_mails(session, mails)
-            await loop.run_in_executor(self._committer, session.commit)
-        self.batches += 1
-        self.committed()
-        return results
 
 
 def _settle(item: Queued, *, result: Submitted | None = None,
@@ -173,4 +203,3 @@ def _settle(item: Queued, *, result: Submitted | None = None,
         future.set_exception(error)
     else:
         future.set_result(result)  # type: ignore[arg-type]
-
