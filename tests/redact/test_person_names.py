@@ -71,6 +71,42 @@ def test_german_nouns_are_not_names(detector: PersonNameDetector) -> None:
     assert _found(detector, "Das Echo der Wähler war laut.", "de") == []
 
 
+GERMAN_LONE = [
+    # a surname alone, where German uses the word as a name (the shipped Brown-cluster list)
+    ("Das sagte Stoiber am Montag in München.", ["Stoiber"]),
+    ("Das Tor schoss Müller nach der Pause.", ["Müller"]),
+    # a name after a role noun that stands like a title
+    ("Bundeskanzlerin Merkel reiste nach Paris.", ["Merkel"]),
+    ("CSU-Chef Seehofer widersprach.", ["Seehofer"]),
+    # reported speech: a noun-like name, and a word no list holds
+    ("Wir sind weiter entfernt denn je, so Hirsch.", ["Hirsch"]),
+    ("Ich konnte nichts machen, klagt Dumbreck.", ["Dumbreck"]),
+    # not after an article or a number, not a word German writes in lower case at a
+    # sentence start, not a noun, not part of a longer capitalised name
+    ("Der Fischer fuhr früh hinaus.", []),
+    ("Der Preis stieg um 5 Mark.", []),
+    ("Dann kam der Regen.", []),
+    ("Lange war unklar, ob der Zug fährt.", []),
+    ("Laut Polizei war die Straße gesperrt.", []),
+    ("Ein Bad in kaltem Wasser hilft.", []),
+    ("Die Deutsche Bank meldet Gewinne.", []),
+]
+
+
+@pytest.mark.parametrize(("text", "names"), GERMAN_LONE)
+def test_german_surnames_alone_and_in_context(detector: PersonNameDetector, text: str,
+                                              names: list[str]) -> None:
+    assert _found(detector, text, "de") == names
+
+
+def test_german_rules_stay_german(detector: PersonNameDetector) -> None:
+    # the German-only lists and contexts do not fire in other languages
+    text = "Das Tor schoss Pischetsrieder nach der Pause."  # in no Faker list
+    assert _found(detector, text, "de") == ["Pischetsrieder"]
+    assert _found(detector, text, "en") == []
+    assert _found(detector, "Ich konnte nichts machen, klagt Dumbreck.", "en") == []
+
+
 def test_titles_particles_and_initials(detector: PersonNameDetector) -> None:
     assert _found(detector, "Gestern sprach Frau Kalselbach mit uns.", "de") == ["Kalselbach"]
     assert _found(detector, "Ho parlato con il sig. Rossi ieri.", "it") == ["Rossi"]

@@ -9,9 +9,16 @@ leaked personal data, such as the ``names-dataset`` package, is used):
   Latin-script locale of Faker's person providers (``faker.providers.person.*``, MIT licence),
   case-folded; surnames minus the words of ``person_stop.txt`` (a first name that is also a
   stop word, "Rosa", starts a name only before a surname: the detector checks both).
-- ``person_noun_de.txt``: the names above that are also German words, from the German lemma
-  table of ``spacy-lookups-data`` (MIT), which is needed only to rebuild this file (run the
-  script with it installed; without it the shipped file is kept).
+- ``person_name_de.txt.gz``: the words that German text uses as names: the capitalised words of
+  the Brown clusters of ``spacy-lookups-data``'s German lexeme table (MIT; clusters learnt from
+  German web and news text) that hold mostly surnames and first names (``NAME_CLUSTERS_DE``,
+  chosen by how many Faker surnames and first names fall in each, and read by hand).
+- ``person_noun_de.txt``: of all the names above, the German nouns (the German lemma table of
+  ``spacy-lookups-data`` lists a plural or other inflected form: "Hirsch", "Hirsche");
+  ``person_lower_de.txt``: those German writes more often in lower case ("Dann", "Lange"),
+  from the same package's word probabilities. The three German files are rebuilt only where
+  ``spacy-lookups-data`` is installed (a development dependency: ``pip install
+  spacy-lookups-data``); without it the shipped files are kept.
 - ``person_place.txt``: place names: CLDR time-zone cities and countries (Babel), Python's
   time-zone names, Faker's lists of real cities and states, and a short hand-written list.
 - ``person_stop.txt``: capitalised words that are not names: Faker's lorem word lists
@@ -62,7 +69,6 @@ hallo hello hi hey hej hoi ciao salut hola olá cześć danke thanks thank merci
 bedankt dank obrigado obrigada dziękuję tack bitte please liebe lieber dear cher chère
 herzlichen glückwunsch happy frohe joyeux feliz buon buona alles gute bon bonne
 mai mark rose august april june may will hope joy grace faith summer winter autumn
-ernst frank franc wolf bär fuchs hahn koch bauer fischer weber schneider müller
 ok okay yes no ja nein oui non si sí sì tak nie sim não nej nee
 heute morgen gestern today tomorrow yesterday aujourd'hui demain hier hoy mañana ayer oggi
 domani ieri vandaag morgen gisteren dzisiaj jutro wczoraj hoje amanhã ontem idag imorgon igår
@@ -81,6 +87,7 @@ herra fru
 # Everyday words that are names in some Faker locale but so common as words in the sample's
 # languages that a lone capitalised occurrence is far more likely the word.
 COLLISIONS = """
+ernst frank franc wolf bär fuchs hahn koch bauer fischer weber schneider müller
 art bill bob cash chance clay dawn dean drew earl eve faith gene glen grant hall hunter
 iris ivy jack jade king lane lee love mark marsh miles nick page park penny pierce pink
 price ray reed rich rock rose ruby sage scott sky stone storm summer tucker violet ward
@@ -204,10 +211,17 @@ def place_names() -> set[str]:
     return {p for p in places if " " not in p}
 
 
-def german_nouns(names: set[str]) -> set[str] | None:
-    """Names that are also German words (``Lage``, ``Tod``, ``Koch``): the capitalised word
-    forms and lemmas of spaCy's German lemma table (``spacy-lookups-data``, MIT), intersected
-    with ``names``; None when that package is not installed (the shipped file is kept)."""
+# Brown clusters of de_lexeme_cluster that hold names: 40 (about 70,000 words, mostly
+# surnames: Müller, Merkel, Stoiber), 8 (surnames: Adenauer, Bonhoeffer), 24 (first names and
+# surnames of Romance languages), 56, 248 and 504 (first names), 120 (rulers and their
+# genitives: Karls, Ramses). Each holds hundreds of Faker surnames or first names, and its most
+# frequent words are names (inspected by hand; no evaluation data used).
+NAME_CLUSTERS_DE = frozenset({8, 24, 40, 56, 120, 248, 504})
+_NAME_WORD = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-ɏ][a-zß-öø-ÿĀ-ɏ'’]+(?:-[A-ZÀ-ÖØ-ÞĀ-ɏ][a-zß-öø-ÿĀ-ɏ'’]+)?$")
+
+
+def _lookups(name: str) -> dict[str, object] | None:
+    """One table of ``spacy-lookups-data``, or None where that package is not installed."""
     try:
         import gzip
         import json
@@ -215,15 +229,74 @@ def german_nouns(names: set[str]) -> set[str] | None:
         import spacy_lookups_data
     except ImportError:
         return None
-    path = Path(spacy_lookups_data.__file__).parent / "data" / "de_lemma_lookup.json.gz"
-    table = json.loads(gzip.decompress(path.read_bytes()))
-    words = {w.casefold() for pair in table.items() for w in pair if w[:1].isupper()}
-    return words & names
+    path = Path(spacy_lookups_data.__file__).parent / "data" / name
+    return json.loads(gzip.decompress(path.read_bytes()))  # type: ignore[no-any-return]
+
+
+def german_stop_words() -> set[str]:
+    """What is never a name in German text: the hand-written function words and titles, and
+    German month, day, country and language names (CLDR via Babel)."""
+    stop = set(EXTRA_STOP.split()) | set(TITLES.split())
+    loc = Locale.parse("de")
+    for context in ("format", "stand-alone"):
+        for width in ("wide", "abbreviated"):
+            stop.update(m.casefold().rstrip(".") for m in loc.months[context][width].values())
+            stop.update(d.casefold().rstrip(".") for d in loc.days[context][width].values())
+    stop.update(n.casefold() for n in list(loc.territories.values()) + list(loc.languages.values()))
+    return stop - set(COLLISIONS.split())
+
+
+def german_corpus_names() -> set[str] | None:
+    """The capitalised words of the German name clusters (case-folded, not German stop
+    words); None without ``spacy-lookups-data``."""
+    clusters = _lookups("de_lexeme_cluster.json.gz")
+    if clusters is None:
+        return None
+    return {w.casefold() for w, c in clusters.items()
+            if c in NAME_CLUSTERS_DE and _NAME_WORD.match(w)} - german_stop_words()
+
+
+def german_words(names: set[str], corpus: set[str], first: set[str]
+                 ) -> tuple[set[str], set[str]] | None:
+    """Of ``names``, those that are German nouns (the lemma table knows a plural or another
+    inflected form besides a genitive: "Hirsch", "Hirsche"; or lists the word as its own
+    lemma: "Kohl"; or holds it at all while it is not in ``corpus``, the words German uses as
+    names: "Lage", "Tod"; or it is not a first name and German writes it more than once in
+    15,000 words: "Wasser"), the same for a name with an "s" after it that is a noun of its own
+    ("Preis", not the genitive of "Prei"), and those whose lower-case form German writes more
+    often than the capitalised one ("Dann", "Anders", "Lange"); None without the package."""
+    lemmas = _lookups("de_lemma_lookup.json.gz")
+    probs = _lookups("de_lexeme_prob.json.gz")
+    if lemmas is None or probs is None:
+        return None
+    inflected: dict[str, set[str]] = {}
+    for form, lemma in lemmas.items():
+        inflected.setdefault(str(lemma), set()).add(form)
+    known = {w for pair in lemmas.items() for w in pair if isinstance(w, str)}
+    nouns: set[str] = set()
+    lower: set[str] = set()
+    for name in names | {n + "s" for n in names}:
+        word = name[:1].upper() + name[1:]
+        forms = inflected.get(word, set()) - {word, word + "s", word + "n", word + "'s"}
+        common = float(probs.get(word, -30.0)) > -9.6 and name not in first  # type: ignore[arg-type]
+        if (forms or lemmas.get(word) == word or common
+                or (name in names and name not in corpus and word in known)):
+            nouns.add(name)
+        if name in names and name in probs and float(probs[name]) > float(  # type: ignore[arg-type]
+                probs.get(word, -30.0)) - 1.0:  # type: ignore[arg-type]
+            lower.add(name)
+    return nouns, lower
 
 
 def write(path: Path, header: str, words: set[str]) -> None:
     lines = [f"# {header}", *sorted(words)]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    if path.suffix == ".gz":
+        import gzip
+
+        path.write_bytes(gzip.compress(data, 9, mtime=0))
+    else:
+        path.write_bytes(data)
 
 
 def main() -> None:
@@ -231,16 +304,24 @@ def main() -> None:
     first, last = faker_names()
     stop = stop_words(first)
     places = place_names() - stop
-    nouns = german_nouns((first | last) - stop)
-    if nouns is not None:
-        write(HERE / "person_noun_de.txt",
-              "Names that are German words: spacy-lookups-data de lemma table (MIT)", nouns)
     write(HERE / "person_first.txt",
           "First names: Faker person providers, Latin-script locales (MIT); build_gazetteers.py",
           first)  # a first name that is a stop word starts a name only before a surname
     write(HERE / "person_last.txt",
           "Last names: Faker person providers, Latin-script locales (MIT); build_gazetteers.py",
           last - stop)
+    german = german_corpus_names()
+    if german is not None:
+        write(HERE / "person_name_de.txt.gz",
+              "Names in German text: spacy-lookups-data de Brown clusters (MIT)", german)
+        words = german_words(german | first | last, german, first)
+        if words is not None:
+            write(HERE / "person_noun_de.txt",
+                  "Names that are German nouns: spacy-lookups-data de lemma table (MIT)",
+                  words[0])
+            write(HERE / "person_lower_de.txt",
+                  "Names German writes more often in lower case: spacy-lookups-data (MIT)",
+                  words[1])
     write(HERE / "person_place.txt",
           "Places: CLDR via Babel (Unicode), Python's tz names, Faker real-city lists (MIT)",
           places)

@@ -3,6 +3,7 @@ and context rules, in every language of the sample (no model, a few µs a text).
 
 from __future__ import annotations
 
+import gzip
 import re
 from functools import cache
 from importlib import resources
@@ -13,8 +14,9 @@ from optout.redact.spans import BaseDetector, Span
 
 # token kinds, by precedence: a title, a stop word or a place never starts a name; a name
 # goes on over first names, surnames and unknown capitalised words (kind >= FIRST)
-TITLE, STOP, PLACE, WEAK, FIRST, LAST, OTHER = range(7)  # WEAK: a first name that is also
-# an everyday word or a place ("Rosa", "Mark", "Victoria"): a name only with a surname after it
+TITLE, STOP, PLACE, WEAK, FIRST, LAST, NAME, OTHER = range(8)  # WEAK: a first name that is
+# also an everyday word or a place ("Rosa", "Mark", "Victoria"): a name only with a surname
+# after it; NAME: in German text only, a word German uses as a name ("Stoiber", "Fischer")
 _TRIGGERS = frozenset({TITLE, WEAK, FIRST, LAST})  # words that make a text worth a closer look
 MAX_NAME_WORDS = 4  # a first name and at most three more words
 _CACHE_LIMIT = 200_000
@@ -48,12 +50,18 @@ class Gazetteer(NamedTuple):
     last: frozenset[str]
     stop: frozenset[str]
     places: frozenset[str]
-    german_words: frozenset[str]  # names that are also German words: never alone in German
+    german_words: frozenset[str]  # names that are also German nouns: never alone in German
     german_first: frozenset[str]  # first names of the German surrogate list: alone is fine
+    names_de: frozenset[str]  # words German text uses as names (Brown clusters, see build)
+    lower_de: frozenset[str]  # names German writes more often in lower case ("Dann")
 
 
 def _read_words(name: str) -> frozenset[str]:
-    text = resources.files("optout.redact.data").joinpath(name).read_text("utf-8")
+    path = resources.files("optout.redact.data").joinpath(name)
+    if name.endswith(".gz"):
+        text = gzip.decompress(path.read_bytes()).decode("utf-8")
+    else:
+        text = path.read_text("utf-8")
     return frozenset(
         line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
     )
@@ -69,7 +77,8 @@ def gazetteer() -> Gazetteer:
     return Gazetteer(_read_words("person_first.txt"), _read_words("person_last.txt"), stop,
                      _read_words("person_place.txt"),
                      _read_words("person_noun_de.txt"),
-                     frozenset(n.casefold() for n in name_list("de").first) - stop)
+                     frozenset(n.casefold() for n in name_list("de").first) - stop,
+                     _read_words("person_name_de.txt.gz"), _read_words("person_lower_de.txt"))
 
 
 class PersonNameDetector(BaseDetector):
@@ -94,10 +103,12 @@ class PersonNameDetector(BaseDetector):
         self._kinds: dict[str, int] = {}  # every word seen, and its kind
         self._seen: set[str] = set()  # the keys of _kinds, for set operations
         self._triggers: set[str] = set()  # seen words that are names or titles
+        self._german: dict[str, int] = {}  # seen words that are names in German text only
+        self._triggers_de: set[str] = set()  # _triggers and the keys of _german
 
     def might_contain(self, text: str) -> bool:
         """Whether ``text`` holds a capitalised word that is a known name or a title."""
-        return not text[1:].islower() and bool(self._chunks(text))
+        return not text[1:].islower() and bool(self._chunks(text, None))
 
     def kind(self, word: str) -> int:
         """TITLE, STOP, PLACE, FIRST, LAST or OTHER for one capitalised word (memoised)."""
@@ -137,15 +148,29 @@ class PersonNameDetector(BaseDetector):
         """Person spans in ``text`` (key None), by start; ``lang`` tunes the rules."""
         if text[1:].islower():
             return []
-        chunks = self._chunks(text)
-        if not chunks:
-            return []
+        chunks = self._chunks(text, lang)
         spans: list[Span] = []
         for chunk, kinds in chunks:
             self._chunk(text, chunk, kinds, lang, spans)
+        if lang == "de" and self.lone_last:
+            self._reported(text, spans)
         return spans
 
-    def _chunks(self, text: str) -> list[tuple[list[tuple[int, int]], list[int]]]:
+    def _reported(self, text: str, spans: list[Span]) -> None:
+        """German reported speech: an unknown capitalised word right after a verb of saying
+        that ends a clause ("..., klagt Dumbreck.", "sagte Eun-Sun der Zeitung")."""
+        for match in _REPORTED_DE.finditer(text):
+            start, end = match.span(1)
+            word = match.group(1)
+            if self.kind(word) != OTHER or word in self._german:
+                continue  # names and titles are the chunks' business; no stop words
+            if any(s.start < end and start < s.end for s in spans):
+                continue
+            self._add(text, start, end, spans)
+        spans.sort(key=lambda s: s.start)
+
+    def _chunks(self, text: str, lang: str | None
+                ) -> list[tuple[list[tuple[int, int]], list[int]]]:
         """Runs of capitalised words (joined over particles and initials) that hold a known
         name or a title, with their words' kinds; empty for most texts (the cheap path: one
         ``findall`` and set operations, in C)."""
@@ -155,10 +180,12 @@ class PersonNameDetector(BaseDetector):
         words = set(" ".join(runs).split(" "))
         if not words <= self._seen:
             self._learn(words - self._seen)
-        triggers = self._triggers
+        german = lang == "de"
+        triggers = self._triggers_de if german else self._triggers
         if triggers.isdisjoint(words):
             return []
-        known = self._kinds
+        known = self._german if german else self._kinds
+        fallback = self._kinds
         chunks: list[tuple[list[tuple[int, int]], list[int]]] = []
         position = 0
         for run in runs:
@@ -185,7 +212,7 @@ class PersonNameDetector(BaseDetector):
             cursor = start
             for word in run.split(" "):
                 tokens.append((cursor, cursor + len(word)))
-                kinds.append(known[word])
+                kinds.append(known[word] if word in known else fallback[word])
                 cursor += len(word) + 1
             if joined:
                 chunks[-1][0].extend(tokens)
@@ -198,11 +225,22 @@ class PersonNameDetector(BaseDetector):
         """Classify words seen for the first time (memoised; cleared past a size limit)."""
         if len(self._seen) > _CACHE_LIMIT:
             self._seen, self._triggers, self._kinds = set(), set(), {}
+            self._german, self._triggers_de = {}, set()
+        names_de = self.names.names_de
         for word in words:
             kind = self._kinds[word] = self._classify(word)
             self._seen.add(word)
             if kind in _TRIGGERS:
                 self._triggers.add(word)
+                self._triggers_de.add(word)
+            if kind in (STOP, OTHER) and _ROLE_DE.search(word) and "-" not in word[-4:]:
+                self._german[word] = TITLE  # "Bundeskanzler", "CSU-Chef": a title in German
+                self._triggers_de.add(word)
+            elif (kind in (STOP, PLACE, OTHER) and word[0].isupper() and not word.isupper()
+                    and len(word) > 1 and not _ROMAN.match(word)
+                    and any(f in names_de for f in _forms(word.casefold()))):
+                self._german[word] = NAME
+                self._triggers_de.add(word)
 
     def _chunk(self, text: str, chunk: list[tuple[int, int]], kinds: list[int],
                lang: str | None, spans: list[Span]) -> None:
@@ -227,8 +265,9 @@ class PersonNameDetector(BaseDetector):
                 i = self._take(text, chunk, kinds, i + 1, spans, minimum=1)
             elif kind == FIRST:
                 end = _extend(kinds, i + 1)
-                if end > i + 1 or (self.lone_first and count == 1
-                                   and self._alone(text, chunk[i], lang)):
+                more = any(b - a > 1 for a, b in chunk[i + 1:end])  # not only initials
+                if more or (self.lone_first and (count == 1 or end > i + 1)
+                            and self._alone(text, chunk, kinds, i, lang)):
                     self._add(text, chunk[i][0], chunk[end - 1][1], spans)
                 i = max(end, i + 1)
             elif kind == WEAK:
@@ -236,22 +275,49 @@ class PersonNameDetector(BaseDetector):
                 if any(k >= LAST for k in kinds[i + 1:end]):
                     self._add(text, chunk[i][0], chunk[end - 1][1], spans)
                 i = max(end, i + 1)
+            elif lang == "de" and kind in (LAST, NAME):
+                if (self.lone_last and (i + 1 == count or kinds[i + 1] < WEAK)
+                        and self._alone(text, chunk, kinds, i, lang)):
+                    self._add(text, chunk[i][0], chunk[i][1], spans)
+                i += 1
             elif (kind == LAST and count == 1 and self.lone_last and lang not in _NO_LONE_LAST
-                  and self._alone(text, chunk[i], lang)):
+                  and self._alone(text, chunk, kinds, i, lang)):
                 self._add(text, chunk[i][0], chunk[i][1], spans)
                 i += 1
             else:
                 i += 1
 
-    def _alone(self, text: str, token: tuple[int, int], lang: str | None) -> bool:
-        """Whether a name word standing alone counts: in German not when it is also a word."""
-        if lang not in (None, "de"):
-            return True
-        word = text[token[0]:token[1]].casefold()
+    def _alone(self, text: str, chunk: list[tuple[int, int]], kinds: list[int], i: int,
+               lang: str | None) -> bool:
+        """Whether name word ``i`` of ``chunk`` counts standing alone. Outside German: yes,
+        except (without a language) a word that is also a German noun. In German: a first name
+        of the German list, or a word German uses as a name that is not also a noun; and never
+        after an article ("der Fischer"), a number ("5 Mark") or a capitalised word that is not
+        a title, nor at a sentence start where German writes the word in lower case ("Dann")."""
+        start, end = chunk[i]
+        word = text[start:end].casefold()
         names = self.names
-        if word in names.german_first:
-            return True  # a German first name (Martin, Anna) even where it is also a word
-        return not any(form in names.german_words for form in _forms(word))
+        if lang != "de":
+            return lang is not None or not any(f in names.german_words for f in _forms(word))
+        before = _words_before(text, start)
+        if not i and before and before[-1] in _SAYS_DE:
+            return True  # "sagte Hirsch", "so Fischer": a name even where it is a word
+        if word not in names.german_first:
+            forms = _forms(word)
+            if any(f in names.german_words for f in forms):
+                return False
+            if kinds[i] != FIRST and not any(f in names.names_de for f in forms):
+                return False
+        if i and kinds[i - 1] not in (TITLE, STOP) and not (
+                i == 1 and len(chunk) == 2 and _sentence_start(text, chunk[0][0])):
+            return False  # "Deutsche Bank", "Hotel Adlon": part of a longer capitalised name
+        if not before or before[-1][-1] in _SENTENCE_END:
+            return word not in names.lower_de
+        previous = before[-1]
+        if previous in _DETERMINERS_DE or previous[-1].isdigit():
+            return False
+        return not (len(before) > 1 and before[-2] in _DETERMINERS_DE
+                    and previous.endswith(("e", "en", "er", "es", "em")))
 
     def _take(self, text: str, chunk: list[tuple[int, int]], kinds: list[int], start: int,
               spans: list[Span], minimum: int) -> int:
@@ -324,6 +390,67 @@ _TITLES = frozenset({
     "don", "doña", "dona", "senhor", "senhora", "dhr", "mevr", "mw", "meneer", "mevrouw", "fru",
     "herra",
 })
+
+
+# German nouns of roles and kinship that stand before a name like a title ("Bundeskanzler
+# Merkel", "CSU-Chef Seehofer", "Trainerin Neid"), by their last part, in the forms before a name
+_ROLE_DE = re.compile(
+    r"(?:präsident|minister|kanzler|chef|trainer|spieler|leiter|sprecher|direktor|sekretär|"
+    r"vorsitzende|politiker|sänger|schauspieler|regisseur|professor|bischof|könig|kaiser|papst|"
+    r"herzog|graf|fürst|prinz|prinzessin|general|kommissar|richter|anwalt|arzt|abgeordnete|"
+    r"meister|kollege|kandidat|stürmer|torwart|torhüter|verteidiger|gründer|komponist|dichter|"
+    r"maler|architekt|künstler|journalist|autor|pianist|dirigent|schriftsteller|manager|"
+    r"führer|sohn|tochter|bruder|schwester|neffe|nichte|witwe|gattin|ehemann|ehefrau|"
+    r"kommandant|leutnant|major|oberst|kapitän|pfarrer|pastor|kardinal|senator|gouverneur|"
+    r"botschafter|beauftragte|experte|forscher|historiker|ökonom|analyst|kritiker|moderator|"
+    r"reporter|produzent|gitarrist|fahrer|boxer|sieger|coach|intendant|kurator|rektor|dekan|"
+    r"musiker|rapper|star|ritter|freiherr|zar|sultan|emir|pharao|kaiserin|königin|"
+    r"herzogin|gräfin|fürstin|vater|mutter|onkel|tante|großvater|großmutter|kollegin|"
+    r"freundin|freund|partner|partnerin|ehegatte|lebensgefährte|lebensgefährtin|"
+    r"sprecherin|ministerin|kanzlerin|präsidentin|chefin|trainerin|spielerin|leiterin|"
+    r"direktorin|sängerin|schauspielerin|autorin|politikerin|abgeordneter|vorsitzender|"
+    r"fotograf|fotografin|lehrer|lehrerin|student|studentin|engel|heilige|heiliger|ehepaar|"
+    r"kämpfer|aktivist|aktivistin|bauer|händler|unternehmer|erbe|ingenieur|erzieherin)"
+    r"(?:en|n|s)?$", re.IGNORECASE)
+# words right before a name in reported speech: "sagte Hirsch", "so Fischer", "laut Koch"
+_SAYS_DE = frozenset({
+    "sagte", "sagt", "so", "erklärte", "erklärt", "meinte", "meint", "betonte", "betont",
+    "kritisierte", "kritisiert", "laut", "berichtete", "berichtet", "schreibt", "schrieb",
+    "warnte", "warnt", "forderte", "fordert", "ergänzte", "ergänzt", "klagt", "klagte",
+    "sagten", "erklärten", "bestätigte", "bestätigt", "versicherte", "verspricht",
+    "versprach", "räumte", "lobte", "lobt", "freute", "freut", "glaubt", "glaubte", "hofft",
+    "hoffte", "weiß", "wusste", "findet", "fand", "antwortete", "antwortet", "fragte", "fragt",
+})
+# a verb of saying and one capitalised word that ends the clause or goes on in lower case
+_REPORTED_DE = re.compile(
+    r"(?<![\w-])(?:sagte|sagt|erklärte|meinte|betonte|kritisierte|klagt|klagte|warnte|"
+    r"ergänzte|bemerkte|fügte|räumte|ermunterte|ermuntert|berichtete|schreibt|schrieb)"
+    r" ([A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?)(?= ?[.,;:!?)\"“”]| [a-zäöü]|$)")
+_SENTENCE_END = frozenset(".!?:;\"“”„«»'‚‘’(–-")
+_DETERMINERS_DE = frozenset({
+    "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "eines",
+    "kein", "keine", "keinen", "keinem", "keiner", "keines", "dieser", "diese", "dieses",
+    "diesen", "diesem", "jeder", "jede", "jedes", "jeden", "jedem", "jener", "jene", "jenes",
+    "jenen", "jenem", "welcher", "welche", "welches", "welchen", "welchem", "mein", "meine",
+    "meinen", "meinem", "meiner", "meines", "dein", "deine", "deinen", "deinem", "deiner",
+    "sein", "seine", "seinen", "seinem", "seiner", "seines", "ihr", "ihre", "ihren", "ihrem",
+    "ihrer", "ihres", "unser", "unsere", "unseren", "unserem", "unserer", "euer", "eure",
+    "im", "am", "zum", "zur", "vom", "beim", "ins", "ans", "aufs", "ums", "durchs", "fürs",
+    "viele", "vielen", "alle", "allen", "einige", "einigen", "mehrere", "mehreren", "manche",
+    "solche", "solchen", "kaum", "wenig", "wenige", "etwas", "viel", "mehr", "zwei", "drei",
+})
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    """Whether the word at ``start`` begins the text or a sentence."""
+    before = text[max(0, start - 4):start].rstrip()
+    return not before or before[-1] in _SENTENCE_END
+
+
+def _words_before(text: str, start: int) -> list[str]:
+    """The two words before ``start``, case-folded (fewer at the text's start); a sentence
+    end or quote before the word is kept as its own word's last character."""
+    return text[max(0, start - 40):start].casefold().split()[-2:]
 
 
 def _forms(folded: str) -> tuple[str, ...]:
