@@ -9,7 +9,7 @@ leaked personal data, such as the ``names-dataset`` package, is used):
   Latin-script locale of Faker's person providers (``faker.providers.person.*``, MIT licence),
   case-folded; surnames minus the words of ``person_stop.txt`` (a first name that is also a
   stop word, "Rosa", starts a name only before a surname: the detector checks both).
-- ``person_name_de.txt.gz``: the words that German text uses as names: the capitalised words of
+- ``person_name_de.txt``: the words that German text uses as names: the capitalised words of
   the Brown clusters of ``spacy-lookups-data``'s German lexeme table (MIT; clusters learnt from
   German web and news text) that hold mostly surnames and first names (``NAME_CLUSTERS_DE``,
   chosen by how many Faker surnames and first names fall in each, and read by hand).
@@ -312,7 +312,7 @@ def main() -> None:
           last - stop)
     german = german_corpus_names()
     if german is not None:
-        write(HERE / "person_name_de.txt.gz",
+        write(HERE / "person_name_de.txt",
               "Names in German text: spacy-lookups-data de Brown clusters (MIT)", german)
         words = german_words(german | first | last, german, first)
         if words is not None:

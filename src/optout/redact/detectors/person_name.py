@@ -78,7 +78,7 @@ def gazetteer() -> Gazetteer:
                      _read_words("person_place.txt"),
                      _read_words("person_noun_de.txt"),
                      frozenset(n.casefold() for n in name_list("de").first) - stop,
-                     _read_words("person_name_de.txt.gz"), _read_words("person_lower_de.txt"))
+                     _read_words("person_name_de.txt"), _read_words("person_lower_de.txt"))
 
 
 class PersonNameDetector(BaseDetector):
