@@ -30,7 +30,27 @@ def test_defaults_match_the_interface() -> None:
     assert policy.notice.required is True and policy.notice.days == 30
     assert policy.redaction.third_party_mentions == "redact"
     assert policy.redaction.pseudonymize_people is True
-    assert policy.redaction.pii == ["email", "phone", "iban", "card", "ip", "national_id", "url"]
+    # interfaces §3's seven kinds, and (privacy by default) the quasi-identifiers
+    assert policy.redaction.pii == ["email", "phone", "iban", "card", "ip", "national_id", "url",
+                                    "address", "date_of_birth", "licence_plate"]
+
+
+def test_pii_kinds_are_the_redactors(tmp_path: Path) -> None:
+    """Every kind a policy may name is one the redactor knows, and the other way round."""
+    from optout.policy import PII_TYPES
+    from optout.redact.detectors import PII_LABELS
+
+    assert set(PII_TYPES) == PII_LABELS
+
+
+def test_an_explicit_pii_list_is_kept(tmp_path: Path) -> None:
+    """A policy written before the quasi-identifiers existed keeps meaning what it said."""
+    old = '[redaction]\npii = ["email", "phone", "iban", "card", "ip", "national_id", "url"]\n'
+    assert load_policy(write(tmp_path, old)).redaction.pii == [
+        "email", "phone", "iban", "card", "ip", "national_id", "url"]
+    new = '[redaction]\npii = ["email", "address", "date_of_birth", "licence_plate"]\n'
+    assert load_policy(write(tmp_path, new)).redaction.pii == [
+        "email", "address", "date_of_birth", "licence_plate"]
 
 
 def test_partial_file_keeps_other_defaults(tmp_path: Path) -> None:

@@ -44,3 +44,26 @@ def test_name_offsets_hold_with_any_characters(before: str, after: str) -> None:
     result = _REDACTOR.redact(text, None, None)
     assert "Zoë Müller" not in result.text
     assert result.text.startswith(before) and result.text.endswith(after)
+
+
+QUASI = {
+    "address": st.sampled_from(["Hauptstraße 5", "12 rue de la Paix", "Calle Mayor 5",
+                                "ul. Długa 5/7", "Kerkstraat 12", "221B Baker Street"]),
+    "licence_plate": st.sampled_from(["AB-123-CD", "12-XJ-34", "1234 BCD", "B-MW 1234"]),
+    "date_of_birth": st.sampled_from(["12.05.1985", "12 May 1985", "1985-05-12"]),
+}
+
+
+@settings(max_examples=150, deadline=None)
+@given(before=filler, after=filler, kind=st.sampled_from(sorted(QUASI)), data=st.data())
+def test_planted_quasi_identifiers_never_survive(before: str, after: str, kind: str,
+                                                 data: st.DataObject) -> None:
+    """A quasi-identifier is replaced wherever it stands (a date of birth after its cue),
+    and what replaces it is not found again."""
+    value = data.draw(QUASI[kind])
+    planted = f"born on {value}" if kind == "date_of_birth" else value
+    result = _REDACTOR.redact(before + planted + after, None, "DE")
+    assert value not in result.text
+    assert result.counts.get(kind) == 1
+    again = _REDACTOR.redact(result.text, None, "DE")
+    assert not again.counts.get(kind)

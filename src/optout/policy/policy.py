@@ -19,7 +19,10 @@ ALL_KINDS = (
     "page_post", "channel_post", "review", "ai_chat", "message",
 )  # fmt: skip
 TRAINABLE_KINDS = tuple(kind for kind in ALL_KINDS if kind != "message")
-PII_TYPES = ("email", "phone", "iban", "card", "ip", "national_id", "url")
+# every kind is redacted unless a policy lists the kinds it wants (privacy by default): the
+# quasi-identifiers (address, date of birth, licence plate) too
+PII_TYPES = ("email", "phone", "iban", "card", "ip", "national_id", "url", "address",
+             "date_of_birth", "licence_plate")
 
 
 class _Section(BaseModel):

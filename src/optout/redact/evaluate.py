@@ -13,7 +13,7 @@ from optout.redact.redactor import RedactionConfig, Redactor
 from optout.redact.spans import Span
 
 # gold label -> optout label; labels not listed (LOCATION, ORGANIZATION, MISC, GermEval's
-# *_PART and *_DERIV, presidio's STREET_ADDRESS, DATE_TIME, ...) are ignored
+# *_PART and *_DERIV, presidio's DATE_TIME, ZIP_CODE, ...) are ignored
 LABEL_MAP: dict[str, str] = {
     # the sample's gold.jsonl
     "PERSON": "person", "HANDLE": "handle", "EMAIL": "email", "PHONE": "phone",
@@ -21,6 +21,10 @@ LABEL_MAP: dict[str, str] = {
     # presidio-research
     "EMAIL_ADDRESS": "email", "PHONE_NUMBER": "phone", "CREDIT_CARD": "card",
     "IBAN_CODE": "iban", "IP_ADDRESS": "ip", "US_SSN": "national_id",
+    "STREET_ADDRESS": "address",
+    # quasi-identifiers, should a file label them
+    "ADDRESS": "address", "DATE_OF_BIRTH": "date_of_birth", "DOB": "date_of_birth",
+    "LICENSE_PLATE": "licence_plate", "LICENCE_PLATE": "licence_plate",
 }
 HALVES = ("dev", "test", "all")
 PRECISION_RULE = (

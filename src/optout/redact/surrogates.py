@@ -11,6 +11,8 @@ import phonenumbers
 from stdnum import luhn
 
 from optout.keys import Pseudonymizer
+from optout.redact.detectors.address import address_surrogate
+from optout.redact.detectors.birth_date import dob_surrogate
 from optout.redact.detectors.card import is_card_number
 from optout.redact.detectors.numbers import digits_of
 from optout.redact.detectors.phone import (
@@ -22,6 +24,7 @@ from optout.redact.detectors.phone import (
     phone_region,
     plausible_national,
 )
+from optout.redact.detectors.plate import plate_surrogate
 from optout.redact.idrules import validates_as_any
 from optout.redact.synthetic import (
     FICTION_PHONE_PREFIXES,
@@ -236,4 +239,10 @@ class StructuredSurrogates:
             return phone_surrogate(value, digests, region)
         if label == "national_id":
             return national_id_surrogate(value, digests)
+        if label == "address":
+            return address_surrogate(value, next(digests))
+        if label == "date_of_birth":
+            return dob_surrogate(value, next(digests))
+        if label == "licence_plate":
+            return plate_surrogate(value, digests)
         raise ValueError(f"no surrogate for label {label!r}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -123,4 +124,18 @@ def is_surrogate(label: str, value: str, region: str | None = None) -> bool:
         return not validates_as_any(value)
     if label in ("person", "handle"):
         return _person_is_surrogate(value)
+    quasi = _quasi()
+    if label in quasi:
+        return quasi[label](value)
     raise ValueError(f"unknown redaction label {label!r}")
+
+
+@lru_cache(maxsize=1)
+def _quasi() -> dict[str, Callable[[str], bool]]:
+    """Quasi-identifiers: an invented street, an impossible date, an impossible plate."""
+    from optout.redact.detectors.address import is_address_surrogate
+    from optout.redact.detectors.birth_date import is_dob_surrogate
+    from optout.redact.detectors.plate import is_plate_surrogate
+
+    return {"address": is_address_surrogate, "date_of_birth": is_dob_surrogate,
+            "licence_plate": is_plate_surrogate}

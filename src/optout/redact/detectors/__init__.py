@@ -4,18 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from optout.redact.detectors.address import AddressDetector
+from optout.redact.detectors.birth_date import DateOfBirthDetector
 from optout.redact.detectors.card import CardDetector
 from optout.redact.detectors.email import EmailDetector
 from optout.redact.detectors.iban import IbanDetector
 from optout.redact.detectors.ip import IpDetector
 from optout.redact.detectors.national_id import NationalIdDetector
 from optout.redact.detectors.phone import PhoneDetector
+from optout.redact.detectors.plate import LicencePlateDetector
 from optout.redact.detectors.profile_url import ProfileUrlDetector
 from optout.redact.spans import Detector
 
-PII_LABELS = frozenset({"email", "phone", "iban", "card", "ip", "national_id", "url"})
+# the direct identifiers, and the quasi-identifiers people post about themselves
+DIRECT_LABELS = ("email", "phone", "iban", "card", "ip", "national_id", "url")
+QUASI_LABELS = ("address", "date_of_birth", "licence_plate")
+PII_LABELS = frozenset(DIRECT_LABELS + QUASI_LABELS)
 # detector order breaks ties between equally long spans: the more specific kind first
-DETECTOR_ORDER = ("email", "url", "iban", "card", "national_id", "ip", "phone")
+DETECTOR_ORDER = ("email", "url", "iban", "card", "national_id", "ip", "date_of_birth",
+                  "licence_plate", "address", "phone")
 
 
 def build_detectors(pii: frozenset[str], platform_urls: tuple[str, ...] = ()) -> list[Detector]:
@@ -23,18 +30,24 @@ def build_detectors(pii: frozenset[str], platform_urls: tuple[str, ...] = ()) ->
     makers: dict[str, Callable[[], Detector]] = {
         "email": EmailDetector, "phone": PhoneDetector, "iban": IbanDetector,
         "card": CardDetector, "ip": IpDetector, "national_id": NationalIdDetector,
-        "url": lambda: ProfileUrlDetector(platform_urls),
+        "url": lambda: ProfileUrlDetector(platform_urls), "address": AddressDetector,
+        "date_of_birth": DateOfBirthDetector, "licence_plate": LicencePlateDetector,
     }
     return [makers[label]() for label in DETECTOR_ORDER if label in pii]
 
 
 __all__ = [
     "DETECTOR_ORDER",
+    "DIRECT_LABELS",
     "PII_LABELS",
+    "QUASI_LABELS",
+    "AddressDetector",
     "CardDetector",
+    "DateOfBirthDetector",
     "EmailDetector",
     "IbanDetector",
     "IpDetector",
+    "LicencePlateDetector",
     "NationalIdDetector",
     "PhoneDetector",
     "ProfileUrlDetector",
