@@ -108,7 +108,20 @@ class PersonNameDetector(BaseDetector):
 
     def might_contain(self, text: str) -> bool:
         """Whether ``text`` holds a capitalised word that is a known name or a title."""
-        return not text[1:].islower() and bool(self._chunks(text, None))
+        if text[1:].islower() and not self._first_word_counts(text, None):
+            return False
+        return bool(self._chunks(text, None))
+
+    def _first_word_counts(self, text: str, lang: str | None) -> bool:
+        """For a text whose only capital is its first letter: whether its first word is a
+        name or a title worth a look ("Pischetsrieder wollte das nicht kommentieren.")."""
+        first = _RUNS.match(text)
+        if first is None:
+            return False
+        word = first.group().split(" ", 1)[0]
+        if word not in self._seen:
+            self._learn({word})
+        return word in (self._triggers_de if lang == "de" else self._triggers)
 
     def kind(self, word: str) -> int:
         """TITLE, STOP, PLACE, FIRST, LAST or OTHER for one capitalised word (memoised)."""
@@ -146,7 +159,7 @@ class PersonNameDetector(BaseDetector):
     def find(self, text: str, region: str | None = None, lang: str | None = None
              ) -> list[Span]:
         """Person spans in ``text`` (key None), by start; ``lang`` tunes the rules."""
-        if text[1:].islower():
+        if text[1:].islower() and not self._first_word_counts(text, lang):
             return []
         chunks = self._chunks(text, lang)
         spans: list[Span] = []
@@ -160,10 +173,12 @@ class PersonNameDetector(BaseDetector):
         """German reported speech: an unknown capitalised word right after a verb of saying
         that ends a clause ("..., klagt Dumbreck.", "sagte Eun-Sun der Zeitung")."""
         for match in _REPORTED_DE.finditer(text):
-            start, end = match.span(1)
-            word = match.group(1)
-            if self.kind(word) != OTHER or word in self._german:
-                continue  # names and titles are the chunks' business; no stop words
+            group = 1 if match.group(1) else 2
+            start, end = match.span(group)
+            word = match.group(group)
+            kind = self._german.get(word, self.kind(word))
+            if kind not in (WEAK, FIRST, LAST, NAME, OTHER):
+                continue  # no title, stop word or place
             if any(s.start < end and start < s.end for s in spans):
                 continue
             self._add(text, start, end, spans)
@@ -227,6 +242,7 @@ class PersonNameDetector(BaseDetector):
             self._seen, self._triggers, self._kinds = set(), set(), {}
             self._german, self._triggers_de = {}, set()
         names_de = self.names.names_de
+        places = self.names.places
         for word in words:
             kind = self._kinds[word] = self._classify(word)
             self._seen.add(word)
@@ -236,9 +252,10 @@ class PersonNameDetector(BaseDetector):
             if kind in (STOP, OTHER) and _ROLE_DE.search(word) and "-" not in word[-4:]:
                 self._german[word] = TITLE  # "Bundeskanzler", "CSU-Chef": a title in German
                 self._triggers_de.add(word)
-            elif (kind in (STOP, PLACE, OTHER) and word[0].isupper() and not word.isupper()
+            elif (kind in (STOP, OTHER) and word[0].isupper() and not word.isupper()
                     and len(word) > 1 and not _ROMAN.match(word)
-                    and any(f in names_de for f in _forms(word.casefold()))):
+                    and any(f in names_de for f in _forms(word.casefold()))
+                    and not any(f in places for f in _forms(word.casefold()))):
                 self._german[word] = NAME
                 self._triggers_de.add(word)
 
@@ -275,6 +292,10 @@ class PersonNameDetector(BaseDetector):
                 if any(k >= LAST for k in kinds[i + 1:end]):
                     self._add(text, chunk[i][0], chunk[end - 1][1], spans)
                 i = max(end, i + 1)
+            elif (lang == "de" and kind == NAME and i + 2 == count and kinds[i + 1] >= LAST
+                  and kinds[i + 1] != OTHER and self._alone(text, chunk, kinds, i, lang)):
+                self._add(text, chunk[i][0], chunk[i + 1][1], spans)  # "Bolko Hoffmann"
+                i += 2
             elif lang == "de" and kind in (LAST, NAME):
                 if (self.lone_last and (i + 1 == count or kinds[i + 1] < WEAK)
                         and self._alone(text, chunk, kinds, i, lang)):
@@ -317,7 +338,8 @@ class PersonNameDetector(BaseDetector):
         if previous in _DETERMINERS_DE or previous[-1].isdigit():
             return False
         return not (len(before) > 1 and before[-2] in _DETERMINERS_DE
-                    and previous.endswith(("e", "en", "er", "es", "em")))
+                    and previous.endswith(("e", "en", "er", "es", "em"))
+                    and text[start - len(previous) - 1].islower())  # "der alte Fischer"
 
     def _take(self, text: str, chunk: list[tuple[int, int]], kinds: list[int], start: int,
               spans: list[Span], minimum: int) -> int:
@@ -423,9 +445,10 @@ _SAYS_DE = frozenset({
 })
 # a verb of saying and one capitalised word that ends the clause or goes on in lower case
 _REPORTED_DE = re.compile(
-    r"(?<![\w-])(?:sagte|sagt|erklärte|meinte|betonte|kritisierte|klagt|klagte|warnte|"
+    r"(?:(?<![\w-])(?:sagte|sagt|erklärte|meinte|betonte|kritisierte|klagt|klagte|warnte|"
     r"ergänzte|bemerkte|fügte|räumte|ermunterte|ermuntert|berichtete|schreibt|schrieb)"
-    r" ([A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?)(?= ?[.,;:!?)\"“”]| [a-zäöü]|$)")
+    r" ([A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?)(?= ?[.,;:!?)\"“”]| [a-zäöü]|$)"
+    r"|(?<=[,\"“”] )so ([A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?)(?= ?[.!]))")
 _SENTENCE_END = frozenset(".!?:;\"“”„«»'‚‘’(–-")
 _DETERMINERS_DE = frozenset({
     "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "eines",
