@@ -31,3 +31,17 @@ def test_bars_scale_to_the_largest() -> None:
     rows = bars({"a": 1, "b": 4})
     assert [(r["key"], r["width"]) for r in rows] == [("b", 100.0), ("a", 25.0)]
     assert [r["key"] for r in bars({"a": 1, "b": 4}, by_count=False)] == ["a", "b"]
+
+
+def test_report_has_an_images_section_only_when_the_manifest_counts_images() -> None:
+    assert "<h2>Images</h2>" not in render_report(MANIFEST)
+    media = {
+        "files": 1234, "references": 2000, "processed": 12, "reused": 1222,
+        "faces_blurred": 345,
+        "dropped": {"objector_tagged": 3, "objector_named": 2, "unreadable": 1, "unplanned": 0},
+    }  # fmt: skip
+    html = render_report({**MANIFEST, "media": media})
+    assert "<h2>Images</h2>" in html
+    for shown in ("1,234", "2,000", "1,222", "345", "The row tags an objector"):
+        assert shown in html
+    assert html.index("The row tags an objector") < html.index("The alt text names an objector")

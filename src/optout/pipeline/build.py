@@ -276,6 +276,7 @@ def finish_media(out_dir: Path, planner: MediaPlanner, totals: BuildTotals) -> d
             for reason in (*DROP_REASONS, "unplanned")
         },
         "deleted": deleted,
+        "seconds": round(planner.seconds, 3),
     }
 
 

@@ -18,6 +18,7 @@ import math
 import multiprocessing
 import os
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -206,6 +207,7 @@ class MediaPlanner:
     objector_ids: frozenset[str]
     workers: int = 0
     counters: Counter[str] = field(default_factory=Counter)
+    seconds: float = 0.0  # wall time spent resolving images
     _images: dict[str, ProcessedImage | None] = field(default_factory=dict)
     _cache: dict[str, dict[str, Any]] = field(default_factory=dict)
     _used: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -282,6 +284,7 @@ class MediaPlanner:
         new = sorted(paths - self._images.keys())
         if not new:
             return
+        started = time.perf_counter()
         sources = [self.export_dir / path for path in new]
         if self.workers == 0 or len(new) == 1:
             _init_pool(self._cache, self.media_dir)
@@ -299,6 +302,7 @@ class MediaPlanner:
                 self.counters["media:faces_blurred"] += image.faces
             else:
                 self.counters["media:unreadable"] += 1
+        self.seconds += time.perf_counter() - started
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
