@@ -145,3 +145,17 @@ def test_national_id_surrogates_are_never_card_numbers() -> None:
     surrogates = StructuredSurrogates(Pseudonymizer(b"k" * 32))
     values = [f"1 85 05 78 006 084 {n:02d}" for n in range(60)]
     assert not any(is_card_number(digits_of(surrogates("national_id", v))) for v in values)
+
+
+@pytest.mark.parametrize(("number", "region"), [("616.84.73.29", "ES"), ("34.66.73.99", "DK"),
+                                                ("612.69.61.11", "ES")])
+def test_dotted_phone_surrogates_are_no_ip_addresses(make: StructuredSurrogates, number: str,
+                                                     region: str) -> None:
+    """A phone number written like an IPv4 address gets a surrogate that is neither."""
+    from optout.redact.detectors import IpDetector
+
+    surrogate = make("phone", number, region)
+    text = f"Tel: {surrogate}"
+    assert IpDetector().find(text, region) == [] and IpDetector().find(text, None) == []
+    assert PhoneDetector().find(text, region) == []
+    assert PhoneDetector(unknown_region_fixed_lines=False).find(text, None) == []  # verify's

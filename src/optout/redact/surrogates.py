@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import random
 import re
 from collections.abc import Callable, Iterator
@@ -166,6 +167,21 @@ def _unallocated_phone(value: str, number: phonenumbers.PhoneNumber, digest: int
     return "".join(out)
 
 
+_DOTTED_QUAD = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+
+
+def _phone_found(candidate: str, region: str | None) -> bool:
+    """Whether a detector would report ``candidate``: as a phone number, or, written like
+    ``116.84.73.29``, as an IPv4 address."""
+    if _DOTTED_QUAD.fullmatch(candidate):
+        try:
+            ipaddress.IPv4Address(candidate)
+            return True
+        except ValueError:
+            pass
+    return phone_detected(candidate, region)
+
+
 def phone_surrogate(value: str, digests: Iterator[int], region: str | None) -> str:
     """A fiction-range number of the same country where one exists, else an invalid one:
     the national number starts with digits the numbering plan does not allocate. Either way
@@ -179,14 +195,14 @@ def phone_surrogate(value: str, digests: Iterator[int], region: str | None) -> s
         digest = next(digests)
         national = not value.startswith(("+", "00"))
         candidate = _fiction_phone(prefixes[digest % len(prefixes)], digest // 7, national)
-        if not phone_detected(candidate, region):
+        if not _phone_found(candidate, region):
             return candidate
     if number is not None:
         for _, digest in zip(range(_LEAD_TRIES), digests, strict=False):
             candidate = _unallocated_phone(value, number, digest)
             if candidate is None:
                 break
-            if not phone_detected(candidate, region):
+            if not _phone_found(candidate, region):
                 return candidate
     if not value.startswith(("+", "00")):
         # no unallocated start in every plan tried (when the writer's region is unknown, a
@@ -195,7 +211,7 @@ def phone_surrogate(value: str, digests: Iterator[int], region: str | None) -> s
     keep = len(value) - len(value.lstrip("+0")) + 3
     for _, digest in zip(range(_MAX_TRIES), digests, strict=False):
         candidate = _reshape(value, digest, keep=min(keep, len(value) - 4))
-        if not phone_detected(candidate, region):
+        if not _phone_found(candidate, region):
             return candidate
     return re.sub(r"\d", "0", value)
 
