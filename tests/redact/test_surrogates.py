@@ -159,3 +159,26 @@ def test_dotted_phone_surrogates_are_no_ip_addresses(make: StructuredSurrogates,
     assert IpDetector().find(text, region) == [] and IpDetector().find(text, None) == []
     assert PhoneDetector().find(text, region) == []
     assert PhoneDetector(unknown_region_fixed_lines=False).find(text, None) == []  # verify's
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ich wohne in der Hauptstraße 5, 10115 Berlin. Geboren am 12.05.1985, Auto B-MW 1234.",
+        "J'habite au 12 rue de la Paix, 75002 Paris, née le 5 juin 1978, voiture AB-123-CD.",
+        "Vivo en Calle Mayor 5, nacido el 12 de mayo de 1985, matrícula 1234 BCD.",
+        "Tel: 616.84.73.29, IBAN de89 3704 0044 0532 0130 00, BSN 111222333",
+    ],
+)
+def test_verify_accepts_every_surrogate_and_flags_the_originals(text: str) -> None:
+    """What the build writes passes verify's scan; the original text does not."""
+    from optout.enforce.text import PiiScanner
+    from optout.redact import PeopleDirectory, RedactionConfig, Redactor
+
+    pseudonymizer = Pseudonymizer(b"test-secret")
+    directory = PeopleDirectory.build([], set(), [], [], pseudonymizer)
+    redactor = Redactor(directory, RedactionConfig(), pseudonymizer)
+    scanner = PiiScanner()
+    assert list(scanner.find(text))
+    redacted = redactor.redact(text, None, "ES" if "616" in text else None).text
+    assert list(scanner.find(redacted)) == [], redacted
