@@ -80,4 +80,12 @@ def _render(console: Console, result: BuildResult) -> None:
     for reason, count in summary["excluded"].items():
         table.add_row(reason, f"{count:,}")
     console.print(table)
+    media = summary.get("media") or {}
+    if media.get("files") or media.get("processed") or media.get("reused"):
+        left_out = sum((media.get("dropped") or {}).values())
+        console.print(
+            f"Images: {media['files']:,} in the dataset ({media['processed']:,} processed, "
+            f"{media['reused']:,} reused), {media['faces_blurred']:,} faces blurred, "
+            f"{left_out:,} references left out."
+        )
     console.print(f"Report: {summary['report']}")

@@ -45,7 +45,8 @@ def purge(
 
 
 def _combined(results: list[dict[str, Any]]) -> dict[str, Any]:
-    totals = ("rows_removed", "rows_rewritten", "files_rewritten", "bytes_rewritten")
+    totals = ("rows_removed", "rows_rewritten", "files_rewritten", "bytes_rewritten",
+              "media_deleted")  # fmt: skip
     payload: dict[str, Any] = {key: sum(r[key] for r in results) for key in totals}
     payload["watermark"] = max((r["watermark"] for r in results), default=0)
     payload["datasets"] = results
@@ -58,7 +59,7 @@ def _render(console: Console, results: list[dict[str, Any]]) -> None:
             f"{result['dataset']}: version {result['version']}, watermark "
             f"{result['previous_watermark']} → {result['watermark']}; "
             f"{result['rows_removed']:,} rows removed, {result['rows_rewritten']:,} rewritten "
-            f"in {result['files_rewritten']:,} files; "
-            f"{result['files_deleted']:,} old files deleted.",
+            f"in {result['files_rewritten']:,} files; {result['files_deleted']:,} old files "
+            f"and {result['media_deleted']:,} images deleted.",
             highlight=False,
         )

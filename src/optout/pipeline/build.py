@@ -65,6 +65,7 @@ from optout.registry.db import Registry
 from optout.registry.objections import confirmed_snapshot
 
 ESTIMATED_BYTES_PER_ROW = 400
+MEDIA_SUMMARY = ("files", "processed", "reused", "faces_blurred", "dropped")
 ProgressCallback = Callable[[int], None]
 
 
@@ -126,6 +127,7 @@ class BuildResult:
             "redactions": m["redactions"],
             "watermark": m["watermark"],
             "rows_hash": m["rows_hash"],
+            "media": {key: m["media"][key] for key in MEDIA_SUMMARY if key in m.get("media", {})},
             "report": str(self.dataset / "report.html"),
             "warnings": self.warnings,
         }
