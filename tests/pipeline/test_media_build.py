@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -237,5 +238,39 @@ def test_purge_deletes_the_objectors_images_and_verify_checks_media(
     assert not any(p.exists() for p in paths) and not stray.exists()
     cache = json.loads((out / "media" / CACHE_NAME).read_text("utf-8"))["entries"]
     assert not {p.stem for p in paths} & {e.get("sha256") for e in cache.values()}
+    code, report = invoke("verify", str(out), "--full")
+    assert code == 0, report
+
+
+def test_a_build_that_dies_leaves_the_previous_images_and_orphans_the_next_build_removes(
+    sample: dict[str, Any], build: Build, tmp_path: Path
+) -> None:
+    out = tmp_path / "dataset"
+    built(sample, build, out)
+    before = sorted((out / "media").glob("*.jpg"))
+    manifest = (out / "manifest.json").read_text("utf-8")
+
+    broken = tmp_path / "broken"
+    shutil.copytree(sample["export"], broken)
+    content = read_jsonl(broken / "content.jsonl")
+    kept_copy = next(c for c, row in in_dataset(sample, out).items() if row["media"])
+    model = next(r for r in content if r["content_id"] == sample["copies"][kept_copy]["row"])
+    new_image = own_copy(broken, kept_copy, sample["copies"][kept_copy]["boxes"], 99_999)
+    extra = {**model, "content_id": "c-new-with-image",
+             "media": [{"path": new_image, "alt_text": None}]}  # fmt: skip
+    invalid = {**model, "content_id": "c-new-invalid", "kind": "telepathy"}
+    write_jsonl(broken / "content.jsonl", [*content, extra, invalid])
+    build(broken, out, extra=("--workers", "2"), expect=2)
+
+    orphan = out / expected_output(broken, new_image)
+    assert orphan.is_file()  # written before the commit that never came
+    assert (out / "manifest.json").read_text("utf-8") == manifest
+    assert all(path.is_file() for path in before)
+    code, report = invoke("verify", str(out))
+    assert code == 1 and report["checks"] == {"media_unreferenced": 1}, report
+
+    built(sample, build, out)
+    assert not orphan.exists()
+    assert sorted((out / "media").glob("*.jpg")) == before
     code, report = invoke("verify", str(out), "--full")
     assert code == 0, report
