@@ -91,12 +91,18 @@ def iban_surrogate(value: str, digests: Iterator[int]) -> str:
 
 
 def card_surrogate(value: str, digests: Iterator[int]) -> str:
-    """Same issuer digit, length and separators; the Luhn check digit is wrong."""
-    body = _reshape(value, next(digests), keep=1)
-    digits = re.sub(r"\D", "", body)
-    wrong = (int(luhn.calc_check_digit(digits[:-1])) + 1 + int(digits[-1]) % 9) % 10
-    last = max(i for i, c in enumerate(body) if c.isdigit())
-    return body[:last] + str(wrong) + body[last + 1:]
+    """Same issuer digit, length and separators; the Luhn check digit is wrong (and the
+    digits are no national ID either, e.g. a 15-digit French NIR)."""
+    candidate = value
+    for _, digest in zip(range(_MAX_TRIES), digests, strict=False):
+        body = _reshape(value, digest, keep=1)
+        digits = re.sub(r"\D", "", body)
+        wrong = (int(luhn.calc_check_digit(digits[:-1])) + 1 + int(digits[-1]) % 9) % 10
+        last = max(i for i, c in enumerate(body) if c.isdigit())
+        candidate = body[:last] + str(wrong) + body[last + 1:]
+        if not validates_as_any(candidate):
+            break
+    return candidate
 
 
 def _fiction_phone(prefix: str, digest: int, national: bool) -> str:
