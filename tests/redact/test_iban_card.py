@@ -89,3 +89,44 @@ def test_digits_after_a_plus_are_a_phone_number_not_a_card() -> None:
 def test_digits_inside_an_iban_shape_are_not_a_card(text: str) -> None:
     """Surrogate IBANs fail mod-97, so the card detector must not claim their digits."""
     assert CardDetector().find(text) == []
+
+
+def test_fast_luhn_equals_stdnum() -> None:
+    import random
+
+    from stdnum import luhn
+
+    from optout.redact.detectors.card import luhn_valid
+
+    rng = random.Random(3)
+    for _ in range(20000):
+        digits = "".join(rng.choice("0123456789") for _ in range(rng.randint(1, 20)))
+        assert luhn_valid(digits) == luhn.is_valid(digits), digits
+
+
+def test_fast_iban_check_equals_the_surrogate_check() -> None:
+    """``valid_iban`` (registry shapes cached per country) decides as ``is_iban`` does."""
+    import random
+
+    from stdnum import iban
+
+    from optout.redact.detectors.iban import valid_iban
+    from optout.redact.synthetic import is_iban
+
+    rng = random.Random(5)
+    for _ in range(5000):
+        country = rng.choice(["DE", "FR", "NL", "GB", "LU", "IT", "ES", "XX", "PL", "de", "QA"])
+        body = "".join(rng.choice("0123456789ABCDEFabc -") for _ in range(rng.randint(8, 30)))
+        compact = (country + "00" + body.replace(" ", "").replace("-", "")).upper()
+        check = iban.calc_check_digits(compact) if rng.random() < 0.7 else "12"
+        value = country + check + body
+        assert valid_iban(value) == is_iban(value), value
+
+
+@pytest.mark.parametrize("value", ["de89 3704-0044 0532 0130 00", "DE 89 370 400 440 532 013 000",
+                                   "LU07002N3LZVNAVWBCW6", "lu28 0019 4006 4475 0000"])
+def test_ibans_in_any_case_and_spacing(value: str) -> None:
+    from optout.redact.detectors import IbanDetector
+
+    text = f"IBAN: {value}. Danke"
+    assert [text[s.start:s.end] for s in IbanDetector().find(text)] == [value]

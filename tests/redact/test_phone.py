@@ -104,3 +104,36 @@ def test_fast_validity_equals_phonenumbers() -> None:
                 italian_leading_zero=rng.random() < 0.1,
             )
             assert is_valid_number(number) == phonenumbers.is_valid_number(number), number
+
+
+def test_fast_parse_equals_phonenumbers() -> None:
+    """``fast_parse`` gives phonenumbers.parse's result for what the candidate regex takes."""
+    import random
+
+    from optout.redact.detectors.phone import _slow_parse, fast_parse
+
+    rng = random.Random(11)
+    regions = ["DE", "FR", "NL", "BE", "AT", "CH", "GB", "IE", "SE", "FI", "ES", "IT", "PT",
+               "PL", "DK", "NO", "LU", "US", "BR", "CZ", "GR"]
+    for _ in range(4000):
+        digits = "".join(rng.choice("0123456789") for _ in range(rng.randint(6, 14)))
+        spaced = "".join(c + rng.choice(["", "", " ", "-", "."]) for c in digits).strip(" -.")
+        candidate = rng.choice(["", "", "0", "+", "00", "(0"]) + spaced
+        for region in rng.sample(regions, 3):
+            assert fast_parse(candidate, region) == _slow_parse(candidate, region), candidate
+
+
+def test_fallback_mobiles_equal_a_full_parse() -> None:
+    """The pattern-only mobile test of the fallback regions agrees with a full parse."""
+    import random
+
+    from optout.redact.detectors import phone
+
+    rng = random.Random(13)
+    for _ in range(3000):
+        digits = "0" + "".join(rng.choice("0123456789") for _ in range(rng.randint(6, 11)))
+        for region in phone.TRUNK_REGIONS + phone.NO_TRUNK_REGIONS:
+            number = phone.parse_phone(digits, region)
+            full = (number is not None and phone.is_mobile_number(number)
+                    and phone.is_real_phone(digits, region))
+            assert phone.is_real_mobile(digits, region) == full, (digits, region)

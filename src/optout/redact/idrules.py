@@ -152,6 +152,14 @@ def _checks() -> tuple[tuple[re.Pattern[str], Callable[[str], bool]], ...]:
     return tuple((rule.pattern, rule.is_valid) for rule in RULES)
 
 
+@cache
+def _any_shape() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{rule.shape})" for rule in RULES), re.IGNORECASE)
+
+
 def validates_as_any(value: str) -> bool:
-    """Whether ``value`` passes the checks of any rule whose shape it has."""
+    """Whether ``value`` passes the checks of any rule whose shape it has (one regex first:
+    most values have none of the shapes)."""
+    if _any_shape().fullmatch(value) is None:
+        return False
     return any(pattern.fullmatch(value) and is_valid(value) for pattern, is_valid in _checks())
