@@ -279,6 +279,7 @@ def finish_media(out_dir: Path, planner: MediaPlanner, totals: BuildTotals) -> d
         },
         "deleted": deleted,
         "seconds": round(planner.seconds, 3),
+        "image_seconds": round(planner.image_seconds, 3),
     }
 
 
