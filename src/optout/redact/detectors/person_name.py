@@ -22,6 +22,9 @@ MAX_NAME_WORDS = 4  # a first name and at most three more words
 _CACHE_LIMIT = 200_000
 
 _ROMAN = re.compile(r"[IVX]{2,5}$")
+# a capital inside a word, not after a hyphen or apostrophe; but "McCartney", "DiCaprio"
+_ODD_CASE = re.compile(r"[^\W_][^\W\d_]*?(?<=[^\W\d_])[A-ZÀ-ÖØ-Þ]")
+_NAME_PREFIX = re.compile(r"(?:Ma?c|Fitz|De|Di|Da|Du|La|Le|Van|Von)[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+$")
 # a run of capitalised words, one space apart (one C-level findall: the hot path)
 _CAPITAL = r"[A-Z\u00c0-\u00de\u0100-\u024f][\w'’-]*"
 _RUNS = re.compile(rf"{_CAPITAL}(?: {_CAPITAL})*")
@@ -105,6 +108,10 @@ class PersonNameDetector(BaseDetector):
         self._triggers: set[str] = set()  # seen words that are names or titles
         self._german: dict[str, int] = {}  # seen words that are names in German text only
         self._triggers_de: set[str] = set()  # _triggers and the keys of _german
+        self._runs: dict[str, bool] = {}  # runs of capitalised words seen: any trigger in it?
+        self._runs_de: dict[str, bool] = {}  # the same with German triggers
+        self._infos: dict[str, tuple[tuple[tuple[int, int], ...], tuple[int, ...], bool]] = {}
+        self._infos_de: dict[str, tuple[tuple[tuple[int, int], ...], tuple[int, ...], bool]] = {}
 
     def might_contain(self, text: str) -> bool:
         """Whether ``text`` holds a capitalised word that is a known name or a title."""
@@ -136,8 +143,9 @@ class PersonNameDetector(BaseDetector):
             return STOP  # "ł..." lies in the upper-case range of the run pattern; "Anna-"
         if len(word) == 1 or _ROMAN.match(word):
             return OTHER  # an initial ("W."), a regnal number ("Ludwig XIV.")
-        if word.isupper():
-            return STOP  # acronyms and shouting, not names
+        if word.isupper() or (not word[1:].islower() and _ODD_CASE.search(word)
+                              and not _NAME_PREFIX.match(word)):
+            return STOP  # acronyms, shouting and odd case ("ARD", "ARu", "RuA"), not names
         if folded in names.stop or folded in names.places:
             if folded in _TITLES:
                 return TITLE
@@ -165,7 +173,7 @@ class PersonNameDetector(BaseDetector):
         spans: list[Span] = []
         for chunk, kinds in chunks:
             self._chunk(text, chunk, kinds, lang, spans)
-        if lang == "de" and self.lone_last:
+        if lang == "de" and self.lone_last and _REPORTED_HINT_DE.search(text):
             self._reported(text, spans)
         return spans
 
@@ -192,22 +200,29 @@ class PersonNameDetector(BaseDetector):
         runs = _RUNS.findall(text)
         if not runs:
             return []
-        words = set(" ".join(runs).split(" "))
-        if not words <= self._seen:
-            self._learn(words - self._seen)
         german = lang == "de"
-        triggers = self._triggers_de if german else self._triggers
-        if triggers.isdisjoint(words):
+        memo = self._runs_de if german else self._runs
+        flags = [memo.get(run) for run in runs]
+        if None in flags:
+            flags = self._flag_runs(runs, flags, memo, german)
+        if True not in flags:
             return []
-        known = self._german if german else self._kinds
-        fallback = self._kinds
+        infos = self._infos_de if german else self._infos
         chunks: list[tuple[list[tuple[int, int]], list[int]]] = []
         position = 0
-        for run in runs:
+        for run, flag in zip(runs, flags, strict=True):
+            if not flag and not chunks:
+                continue  # no name in it, and no name before it to join
             start = text.find(run, position)
+            while start >= 0 and text[start + len(run):start + len(run) + 1].isalnum():
+                start = text.find(run, start + 1)  # "Anna" inside "Annabella Berg"
+            if start < 0:
+                continue
+            if not flag and start - chunks[-1][0][-1][1] > _MAX_JOIN_GAP:
+                continue  # no name in it, and too far from the last name to join it
             position = start + len(run)
             while ((start and (text[start - 1].isalnum() or text[start - 1] in _NOT_AFTER))
-                   or not run[0].isupper()):
+                   or not run[0].isupper()):  # rare: most runs start after a space
                 # inside a word, handle, hashtag, URL or email ("@anna Schmidt"), or a
                 # lower-case letter of the range ("też Karol"): drop the first word
                 cut = run.find(" ")
@@ -218,29 +233,66 @@ class PersonNameDetector(BaseDetector):
             if not run[0].isupper() or (start and (text[start - 1].isalnum()
                                                    or text[start - 1] in _NOT_AFTER)):
                 continue
+            info = infos.get(run)
+            if info is None:
+                info = self._run_info(run, german)
+            offsets, kinds, trigger = info
             joined = bool(chunks) and _joins(text, chunks[-1][0][-1], start)
-            if not joined and run not in triggers and (
-                    " " not in run or triggers.isdisjoint(run.split(" "))):
+            if not joined and not trigger:
                 continue
-            tokens: list[tuple[int, int]] = []
-            kinds: list[int] = []
-            cursor = start
-            for word in run.split(" "):
-                tokens.append((cursor, cursor + len(word)))
-                kinds.append(known[word] if word in known else fallback[word])
-                cursor += len(word) + 1
+            tokens = [(start + a, start + b) for a, b in offsets]
             if joined:
                 chunks[-1][0].extend(tokens)
                 chunks[-1][1].extend(kinds)
             else:
-                chunks.append((tokens, kinds))
+                chunks.append((tokens, list(kinds)))
         return chunks
+
+    def _run_info(self, run: str, german: bool
+                  ) -> tuple[tuple[tuple[int, int], ...], tuple[int, ...], bool]:
+        """A run's words as offsets into it, their kinds, and whether one is a name or title
+        (memoised per run)."""
+        words = run.split(" ")
+        if not self._seen.issuperset(words):
+            self._learn(set(words) - self._seen)
+        known = self._german if german else {}
+        fallback = self._kinds
+        offsets = []
+        cursor = 0
+        for word in words:
+            offsets.append((cursor, cursor + len(word)))
+            cursor += len(word) + 1
+        info = (tuple(offsets), tuple(known.get(w, fallback[w]) for w in words),
+                not (self._triggers_de if german else self._triggers).isdisjoint(words))
+        infos = self._infos_de if german else self._infos
+        if len(infos) > _CACHE_LIMIT:
+            infos.clear()
+        infos[run] = info
+        return info
+
+    def _flag_runs(self, runs: list[str], flags: list[bool | None], memo: dict[str, bool],
+                   german: bool) -> list[bool | None]:
+        """Whether each run holds a name or title word, for runs not yet in ``memo``."""
+        words = set(" ".join(run for run, flag in zip(runs, flags, strict=True)
+                             if flag is None).split(" "))
+        if not words <= self._seen:
+            self._learn(words - self._seen)
+            memo = self._runs_de if german else self._runs  # _learn may have cleared it
+        triggers = self._triggers_de if german else self._triggers
+        if len(memo) > _CACHE_LIMIT:
+            memo.clear()
+        for run in runs:
+            if run not in memo:
+                memo[run] = not triggers.isdisjoint(run.split(" "))
+        return [memo[run] for run in runs]
 
     def _learn(self, words: set[str]) -> None:
         """Classify words seen for the first time (memoised; cleared past a size limit)."""
         if len(self._seen) > _CACHE_LIMIT:
             self._seen, self._triggers, self._kinds = set(), set(), {}
             self._german, self._triggers_de = {}, set()
+            for memo in (self._runs, self._runs_de, self._infos, self._infos_de):
+                memo.clear()
         names_de = self.names.names_de
         places = self.names.places
         for word in words:
@@ -265,7 +317,8 @@ class PersonNameDetector(BaseDetector):
         count = len(chunk)
         if count == 1 and STOP <= kinds[0] < FIRST:
             return  # one stop word or place: the common case
-        if count > 1 and _ARTICLES.intersection(text[chunk[0][0]:chunk[-1][1]].split()):
+        if (count > 1 and not text[chunk[0][0]:chunk[-1][1]].istitle()
+                and _ARTICLES.intersection(text[chunk[0][0]:chunk[-1][1]].split())):
             parts = _split_articles(text, chunk)
             if len(parts) > 1:
                 at = 0
@@ -352,12 +405,15 @@ class PersonNameDetector(BaseDetector):
     def _add(self, text: str, start: int, end: int, spans: list[Span]) -> None:
         if end - start > 2 and text[end - 2] == " ":
             end -= 2  # a trailing initial: "Thomas L.", or the S of "Pino S.A."
-        if _COMPANY_AFTER.match(text, end):
+        if end - start < 2 or _COMPANY_AFTER.match(text, end):
             return
-        if end - start < 2 or not any(len(w) > 1 for w in text[start:end].split()):
-            return  # initials alone are not a name
-        if is_surrogate_name(text[start:end]):
-            return  # a first name and surname of one surrogate list: what a build writes
+        name = text[start:end]
+        if " " in name:
+            words = name.split()
+            if len(words) == 2 and is_surrogate_pair(words[0], words[1]):
+                return  # a first name and surname of one surrogate list: what a build writes
+            if max(map(len, words)) < 2:
+                return  # initials alone are not a name
         spans.append(Span(start, end, "person"))
 
 
@@ -381,10 +437,13 @@ def is_surrogate_name(value: str) -> bool:
     """Whether ``value`` is "First Last" with both from one surrogate list (``names_*.txt``):
     the shape of every person surrogate a build writes. Real people named so look the same."""
     words = value.split()
-    if len(words) != 2:
-        return False
-    first, last = _surrogate_masks()
-    return bool(first.get(words[0].casefold(), 0) & last.get(words[1].casefold(), 0))
+    return len(words) == 2 and is_surrogate_pair(words[0], words[1])
+
+
+def is_surrogate_pair(first: str, last: str) -> bool:
+    """Whether ``first`` and ``last`` are a first name and surname of one surrogate list."""
+    firsts, lasts = _surrogate_masks()
+    return bool(firsts.get(first.casefold(), 0) & lasts.get(last.casefold(), 0))
 
 
 # function words that are also first names somewhere ("Will", "Don", "Per", "Ole"...) and
@@ -398,6 +457,7 @@ _NEVER_NAMES = frozenset({
     "cher", "hallo", "hello", "hi", "hey", "hej", "ciao", "dank", "grace", "hope", "joy",
     "faith", "art", "bill", "summer", "winter", "august", "april", "june", "mai",
 })
+_MAX_JOIN_GAP = 12  # the most characters of particles between two parts of one name
 _NOT_AFTER = frozenset("@#/.&+'’-_")
 _LOWER_TITLES = frozenset({
     "herr", "herrn", "frau", "dr", "prof", "mme", "mlle", "m", "mr", "mrs", "ms", "sig",
@@ -405,6 +465,7 @@ _LOWER_TITLES = frozenset({
     "panu", "don", "doña", "dona", "sr", "sra", "srta", "dhr", "mevr", "mw", "meneer",
     "mevrouw", "fru", "herra",
 })
+_TITLE_ENDS = frozenset({w[-1] for w in _LOWER_TITLES} | {"."})  # a cheap first look
 _TITLES = frozenset({
     "herr", "herrn", "frau", "dr", "prof", "mme", "mlle", "monsieur", "madame", "mademoiselle",
     "mr", "mrs", "ms", "miss", "sir", "lady", "lord", "sig", "signor", "signora", "signorina",
@@ -449,6 +510,9 @@ _REPORTED_DE = re.compile(
     r"ergänzte|bemerkte|fügte|räumte|ermunterte|ermuntert|berichtete|schreibt|schrieb)"
     r" ([A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?)(?= ?[.,;:!?)\"“”]| [a-zäöü]|$)"
     r"|(?<=[,\"“”] )so ([A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?)(?= ?[.!]))")
+_REPORTED_HINT_DE = re.compile(  # a cheap first look for _REPORTED_DE (a literal alternation)
+    "sagt|erklärt|meint|betont|kritisiert|klagt|warnt|ergänzt|bemerkt|fügt|räumt|ermunter|"
+    "berichtet|schr|so ")
 _SENTENCE_END = frozenset(".!?:;\"“”„«»'‚‘’(–-")
 _DETERMINERS_DE = frozenset({
     "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "eines",
@@ -501,7 +565,7 @@ def _joins(text: str, previous: tuple[int, int], start: int) -> bool:
         return text[previous[1]] == " "
     if gap == 2 and previous[1] - previous[0] == 1:
         return text[previous[1]:start] == ". "  # an initial: "George W. Bush"
-    if gap > 12 or text[previous[1]] != " ":
+    if gap > _MAX_JOIN_GAP or text[previous[1]] != " ":
         return False
     inner = text[previous[1]:start].split()
     if inner and inner[-1][-2:] in ("d'", "d’"):
@@ -528,7 +592,7 @@ def _split_articles(text: str, chunk: list[tuple[int, int]]) -> list[list[tuple[
 
 def _title_before(text: str, start: int) -> bool:
     """Whether a title in lower case ("sig.", "pan", "dr.") stands right before ``start``."""
-    if start < 2 or text[start - 1] != " ":
+    if start < 2 or text[start - 1] != " " or text[start - 2] not in _TITLE_ENDS:
         return False
     begin = text.rfind(" ", 0, start - 1) + 1
     return text[begin:start - 1].rstrip(".").casefold() in _LOWER_TITLES
