@@ -290,14 +290,19 @@ def is_valid_number(number: phonenumbers.PhoneNumber) -> bool:
     return _matches(national, general) and any(_matches(national, desc) for desc in types)
 
 
+def e164(number: phonenumbers.PhoneNumber) -> str:
+    """``+`` calling code and national significant number (what format_number's E164 gives
+    for a number without extension, without its formatting machinery)."""
+    return f"+{number.country_code}{phonenumbers.national_significant_number(number)}"
+
+
 @lru_cache(maxsize=8192)
 def is_real_phone(candidate: str, region: str | None) -> bool:
     """Valid by the numbering plan and outside the blocks reserved for fiction."""
     number = parse_phone(candidate, region)
     if number is None or not is_valid_number(number):
         return False
-    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return not is_fiction_phone(e164)
+    return not is_fiction_phone(e164(number))
 
 
 def longest_real_prefix(candidate: str, region: str | None) -> str | None:
@@ -414,24 +419,35 @@ def is_fiction_national(candidate: str) -> bool:
         return False
     for region in FICTION_REGIONS:
         number = parse_phone(candidate, region)
-        if number is not None and is_fiction_phone(
-                phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)):
+        if number is not None and is_fiction_phone(e164(number)):
             return True
     return False
 
 
-@lru_cache(maxsize=8192)
 def home_elsewhere(candidate: str, region: str | None, trunk: bool, fixed: bool = False
                    ) -> str | None:
     """A fallback region (not ``region``) where the national ``candidate`` is a mobile number
     (what people give out; fixed-line plans such as Germany's and Austria's allow almost any
     length and digits, so a fixed-line number is found only in the writer's own region, or
     with ``fixed``)."""
-    valid = is_real_phone if fixed else is_real_mobile
-    for other in TRUNK_REGIONS if trunk else NO_TRUNK_REGIONS:
-        if other != region and valid(candidate, other):
+    for other in _homes(candidate, trunk, fixed):
+        if other != region:
             return other
     return None
+
+
+@lru_cache(maxsize=8192)
+def _homes(candidate: str, trunk: bool, fixed: bool) -> tuple[str, ...]:
+    """Every fallback region where ``candidate`` is a mobile (or, with ``fixed``, any) number;
+    at most two are needed: the first that is not the writer's own."""
+    valid = is_real_phone if fixed else is_real_mobile
+    found: list[str] = []
+    for other in TRUNK_REGIONS if trunk else NO_TRUNK_REGIONS:
+        if valid(candidate, other):
+            found.append(other)
+            if len(found) == 2:
+                break
+    return tuple(found)
 
 
 def phone_home(candidate: str, region: str | None) -> str | None:
