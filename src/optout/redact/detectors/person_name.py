@@ -115,13 +115,12 @@ class PersonNameDetector(BaseDetector):
 
     def might_contain(self, text: str) -> bool:
         """Whether ``text`` holds a capitalised word that is a known name or a title."""
-        if text[1:].islower() and not self._first_word_counts(text, None):
-            return False
-        return bool(self._chunks(text, None))
+        return not text[1:].islower() and bool(self._chunks(text, None))
 
     def _first_word_counts(self, text: str, lang: str | None) -> bool:
         """For a text whose only capital is its first letter: whether its first word is a
-        name or a title worth a look ("Pischetsrieder wollte das nicht kommentieren.")."""
+        name or a title worth a look ("Pischetsrieder wollte das nicht kommentieren."; in
+        German only, where the word lists tell names from words at a sentence start)."""
         first = _RUNS.match(text)
         if first is None:
             return False
@@ -167,8 +166,8 @@ class PersonNameDetector(BaseDetector):
     def find(self, text: str, region: str | None = None, lang: str | None = None
              ) -> list[Span]:
         """Person spans in ``text`` (key None), by start; ``lang`` tunes the rules."""
-        if text[1:].islower() and not self._first_word_counts(text, lang):
-            return []
+        if text[1:].islower() and (lang != "de" or not self._first_word_counts(text, lang)):
+            return []  # no capital but the first letter: in German the first word may count
         chunks = self._chunks(text, lang)
         spans: list[Span] = []
         for chunk, kinds in chunks:
