@@ -15,6 +15,9 @@ _DIRECTORY = PeopleDirectory.build(
     set(), [], [], _PSEUDONYMIZER,
 )
 _REDACTOR = Redactor(_DIRECTORY, RedactionConfig(PII_LABELS), _PSEUDONYMIZER)
+# the directory alone: random filler may hold words the person-name detector takes for names
+_DIRECTORY_ONLY = Redactor(_DIRECTORY, RedactionConfig(PII_LABELS, person_names=False),
+                           _PSEUDONYMIZER)
 
 PLANTED = {
     "email": st.sampled_from(["ana.perez@example.org", "x_y@mail.example.de", "jö@ex.fr"]),
@@ -41,7 +44,7 @@ def test_planted_values_never_survive(before: str, after: str, kind: str,
 @given(before=filler, after=filler)
 def test_name_offsets_hold_with_any_characters(before: str, after: str) -> None:
     text = before + "Zoë Müller" + after
-    result = _REDACTOR.redact(text, None, None)
+    result = _DIRECTORY_ONLY.redact(text, None, None)
     assert "Zoë Müller" not in result.text
     assert result.text.startswith(before) and result.text.endswith(after)
 
