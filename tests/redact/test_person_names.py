@@ -107,6 +107,17 @@ def test_german_rules_stay_german(detector: PersonNameDetector) -> None:
     assert _found(detector, "Ich konnte nichts machen, klagt Dumbreck.", "en") == []
 
 
+def test_a_name_is_found_where_it_stands_not_inside_a_longer_word(
+        detector: PersonNameDetector) -> None:
+    text = "Il habite route de Port-Louis, avec le jeune Louis."
+    assert [s.start for s in detector.find(text, None, "fr")] == [text.rindex("Louis")]
+    assert _found(detector, "A new song by ex-Zombie Kastner is out.", "en") == ["Kastner"]
+
+
+def test_odd_case_words_are_not_names(detector: PersonNameDetector) -> None:
+    assert _found(detector, "Zoë war da. ARu und RuA auch.", "de") == ["Zoë"]
+
+
 def test_titles_particles_and_initials(detector: PersonNameDetector) -> None:
     assert _found(detector, "Gestern sprach Frau Kalselbach mit uns.", "de") == ["Kalselbach"]
     assert _found(detector, "Ho parlato con il sig. Rossi ieri.", "it") == ["Rossi"]

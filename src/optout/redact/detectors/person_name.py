@@ -213,8 +213,9 @@ class PersonNameDetector(BaseDetector):
             if not flag and not chunks:
                 continue  # no name in it, and no name before it to join
             start = text.find(run, position)
-            while start >= 0 and text[start + len(run):start + len(run) + 1].isalnum():
-                start = text.find(run, start + 1)  # "Anna" inside "Annabella Berg"
+            while start >= 0 and (text[start + len(run):start + len(run) + 1].isalnum()
+                                  or _inside_word(text, start)):
+                start = text.find(run, start + 1)  # "Anna" in "Annabella", "Louis" in "Port-Louis"
             if start < 0:
                 continue
             if not flag and start - chunks[-1][0][-1][1] > _MAX_JOIN_GAP:
@@ -525,6 +526,17 @@ _DETERMINERS_DE = frozenset({
     "viele", "vielen", "alle", "allen", "einige", "einigen", "mehrere", "mehreren", "manche",
     "solche", "solchen", "kaum", "wenig", "wenige", "etwas", "viel", "mehr", "zwei", "drei",
 })
+
+
+def _inside_word(text: str, start: int) -> bool:
+    """Whether ``start`` lies inside a longer capitalised word ("Louis" in "Port-Louis",
+    "Berg" in "AnnaBerg"), not at the start of a run after a lower-case prefix ("ex-Zombie")."""
+    if not start or not (text[start - 1].isalnum() or text[start - 1] in "-'’"):
+        return False
+    begin = start - 1
+    while begin and (text[begin - 1].isalnum() or text[begin - 1] in "-'’"):
+        begin -= 1
+    return text[begin].isupper()
 
 
 def _sentence_start(text: str, start: int) -> bool:
