@@ -142,8 +142,7 @@ class PersonNameDetector(BaseDetector):
             return STOP  # "ł..." lies in the upper-case range of the run pattern; "Anna-"
         if len(word) == 1 or _ROMAN.match(word):
             return OTHER  # an initial ("W."), a regnal number ("Ludwig XIV.")
-        if word.isupper() or (not word[1:].islower() and _ODD_CASE.search(word)
-                              and not _NAME_PREFIX.match(word)):
+        if word.isupper() or _odd_case(word):
             return STOP  # acronyms, shouting and odd case ("ARD", "ARu", "RuA"), not names
         if folded in names.stop or folded in names.places:
             if folded in _TITLES:
@@ -305,7 +304,7 @@ class PersonNameDetector(BaseDetector):
                 self._german[word] = TITLE  # "Bundeskanzler", "CSU-Chef": a title in German
                 self._triggers_de.add(word)
             elif (kind in (STOP, OTHER) and word[0].isupper() and not word.isupper()
-                    and len(word) > 1 and not _ROMAN.match(word)
+                    and len(word) > 1 and not _ROMAN.match(word) and not _odd_case(word)
                     and any(f in names_de for f in _forms(word.casefold()))
                     and not any(f in places for f in _forms(word.casefold()))):
                 self._german[word] = NAME
@@ -526,6 +525,12 @@ _DETERMINERS_DE = frozenset({
     "viele", "vielen", "alle", "allen", "einige", "einigen", "mehrere", "mehreren", "manche",
     "solche", "solchen", "kaum", "wenig", "wenige", "etwas", "viel", "mehr", "zwei", "drei",
 })
+
+
+def _odd_case(word: str) -> bool:
+    """A capital inside a word that is not a name's ("RuA", "JPMorgan"; not "McCartney")."""
+    return (not word[1:].islower() and _ODD_CASE.search(word) is not None
+            and not _NAME_PREFIX.match(word))
 
 
 def _inside_word(text: str, start: int) -> bool:
