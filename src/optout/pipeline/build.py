@@ -264,7 +264,9 @@ def finish_media(out_dir: Path, planner: MediaPlanner, totals: BuildTotals) -> d
         save_cache(media_dir, planner.used_entries())
     deleted = sweep_media(out_dir, totals.media)
     counters = totals.counters
+    inputs = "\n".join(sorted(planner.used_entries()))
     return {
+        "inputs_sha256": hashlib.sha256(inputs.encode()).hexdigest(),
         "files": len(totals.media),
         "bytes": sum((out_dir / path).stat().st_size for path in totals.media),
         "references": int(counters.get("media:kept", 0)),

@@ -14,7 +14,7 @@ FORMAT = "optout-dataset/1"
 
 
 def input_checksums(export_dir: Path) -> dict[str, dict[str, Any]]:
-    """SHA-256 and size of every table file of the export (media are listed by count)."""
+    """SHA-256 and size of every table file of the export (images: the manifest's ``media``)."""
     inputs: dict[str, dict[str, Any]] = {}
     for path in sorted(export_dir.iterdir()):
         if path.is_file() and path.suffix in {".jsonl", ".parquet"}:
