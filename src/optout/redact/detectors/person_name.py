@@ -101,6 +101,7 @@ class PersonNameDetector(BaseDetector):
     def __init__(self, names: Gazetteer | None = None, *, lone_first: bool = True,
                  lone_last: bool = True) -> None:
         self.names = names or gazetteer()
+        self._first_masks, self._last_masks = _surrogate_masks()
         self.lone_first = lone_first
         self.lone_last = lone_last
         self._kinds: dict[str, int] = {}  # every word seen, and its kind
@@ -212,26 +213,17 @@ class PersonNameDetector(BaseDetector):
             if not flag and not chunks:
                 continue  # no name in it, and no name before it to join
             start = text.find(run, position)
-            while start >= 0 and (text[start + len(run):start + len(run) + 1].isalnum()
-                                  or _inside_word(text, start)):
-                start = text.find(run, start + 1)  # "Anna" in "Annabella", "Louis" in "Port-Louis"
             if start < 0:
                 continue
+            end = start + len(run)
+            if (start and text[start - 1] != " ") or text[end:end + 1].isalnum():
+                placed = _place(text, run, start)  # the rare slow path
+                if placed is None:
+                    continue
+                run, start, end = placed
             if not flag and start - chunks[-1][0][-1][1] > _MAX_JOIN_GAP:
                 continue  # no name in it, and too far from the last name to join it
-            position = start + len(run)
-            while ((start and (text[start - 1].isalnum() or text[start - 1] in _NOT_AFTER))
-                   or not run[0].isupper()):  # rare: most runs start after a space
-                # inside a word, handle, hashtag, URL or email ("@anna Schmidt"), or a
-                # lower-case letter of the range ("też Karol"): drop the first word
-                cut = run.find(" ")
-                if cut < 0:
-                    break
-                run = run[cut + 1:]
-                start += cut + 1
-            if not run[0].isupper() or (start and (text[start - 1].isalnum()
-                                                   or text[start - 1] in _NOT_AFTER)):
-                continue
+            position = end
             info = infos.get(run)
             if info is None:
                 info = self._run_info(run, german)
@@ -409,7 +401,8 @@ class PersonNameDetector(BaseDetector):
         name = text[start:end]
         if " " in name:
             words = name.split()
-            if len(words) == 2 and is_surrogate_pair(words[0], words[1]):
+            if len(words) == 2 and (self._first_masks.get(words[0].casefold(), 0)
+                                    & self._last_masks.get(words[1].casefold(), 0)):
                 return  # a first name and surname of one surrogate list: what a build writes
             if max(map(len, words)) < 2:
                 return  # initials alone are not a name
@@ -525,6 +518,26 @@ _DETERMINERS_DE = frozenset({
     "viele", "vielen", "alle", "allen", "einige", "einigen", "mehrere", "mehreren", "manche",
     "solche", "solchen", "kaum", "wenig", "wenige", "etwas", "viel", "mehr", "zwei", "drei",
 })
+
+
+def _place(text: str, run: str, start: int) -> tuple[str, int, int] | None:
+    """Where ``run`` (found at ``start`` or later) stands as the regex found it, less a first
+    word glued to a handle, URL or word ("@anna Schmidt", "też Karol"): the run, its start
+    and end, or None when nothing of it is left."""
+    while start >= 0 and (text[start + len(run):start + len(run) + 1].isalnum()
+                          or _inside_word(text, start)):
+        start = text.find(run, start + 1)  # "Anna" in "Annabella", "Louis" in "Port-Louis"
+    if start < 0:
+        return None
+    end = start + len(run)
+    while (start and (text[start - 1].isalnum() or text[start - 1] in _NOT_AFTER)
+           ) or not run[0].isupper():
+        cut = run.find(" ")
+        if cut < 0:
+            return None
+        run = run[cut + 1:]
+        start += cut + 1
+    return run, start, end
 
 
 def _odd_case(word: str) -> bool:
