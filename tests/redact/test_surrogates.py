@@ -14,6 +14,7 @@ from optout.redact.detectors import (
     NationalIdDetector,
     PhoneDetector,
 )
+from optout.redact.spans import Span
 from optout.redact.surrogates import StructuredSurrogates
 from optout.redact.synthetic import is_fiction_phone
 
@@ -182,3 +183,13 @@ def test_verify_accepts_every_surrogate_and_flags_the_originals(text: str) -> No
     assert list(scanner.find(text))
     redacted = redactor.redact(text, None, "ES" if "616" in text else None).text
     assert list(scanner.find(redacted)) == [], redacted
+
+
+def test_digits_of_a_surrogate_iban_are_no_phone_number() -> None:
+    """A surrogate IBAN fails mod-97, so no IBAN span claims its digits: "0462 7816" inside
+    it must not be read as an Irish mobile number (a build once failed verify on it)."""
+    from optout.enforce.text import PiiScanner
+
+    assert list(PiiScanner().find("Please transfer to IE02 SYVF 0462 7816 7244 11.")) == []
+    assert PhoneDetector().find("Tel: 0462 7816, IE02 SYVF 0462 7816 7244 11", "IE") == [
+        Span(5, 14, "phone")]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 
-from optout.redact.detectors.numbers import MIN_DIGITS, digits_of, might_hold_number
+from optout.redact.detectors.numbers import (
+    MIN_DIGITS,
+    digits_of,
+    inside_iban,
+    might_hold_number,
+)
 from optout.redact.spans import BaseDetector, Span
 
-# an IBAN's head (country, check digits, whole groups) running right up to a candidate: the
-# digits belong to an account number (a surrogate IBAN fails mod-97, so nothing else claims it)
-_IBAN_HEAD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}[ \-]?\d\d(?:[ \-]?[A-Za-z0-9])*[ \-]?$")
 # a number written after "+" is a phone number, never a card
 _CARD = re.compile(r"(?<!\+)\d(?<![\d\-.,]\d)(?:[ \-]?\d){12,47}(?![\d\-]|[.,]\d)")
 # issuer prefixes: Visa 4, Mastercard 51-55 and 2221-2720, Amex 34/37, Diners 30/36/38,
@@ -75,6 +77,6 @@ class CardDetector(BaseDetector):
             if found is None:
                 continue
             start, end = match.start() + found[0], match.start() + found[1]
-            if not _IBAN_HEAD.search(text, max(0, start - 40), start):
+            if not inside_iban(text, start):
                 spans.append(Span(start, end, "card"))
         return spans

@@ -10,6 +10,16 @@ _NON_DIGIT_BYTES = bytes(b for b in range(256) if not 0x30 <= b <= 0x39)
 MIN_DIGITS = 6
 
 
+# an IBAN's head (country, check digits, groups) running right up to a position: digits there
+# belong to an account number (a surrogate IBAN fails mod-97, so nothing else may claim them)
+_IBAN_HEAD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}[ \-]?\d\d(?:[ \-]?[A-Za-z0-9])*[ \-]?$")
+
+
+def inside_iban(text: str, start: int) -> bool:
+    """Whether the digits at ``start`` continue an IBAN-shaped run (within 40 characters)."""
+    return _IBAN_HEAD.search(text, max(0, start - 40), start) is not None
+
+
 def digit_count(text: str) -> int:
     """How many ASCII digits ``text`` holds (at C speed: UTF-8 never hides one in a letter)."""
     return len(text.encode("utf-8", "surrogatepass").translate(None, _NON_DIGIT_BYTES))

@@ -8,7 +8,12 @@ from functools import cache, lru_cache
 
 import phonenumbers
 
-from optout.redact.detectors.numbers import MIN_DIGITS, digits_of, might_hold_number
+from optout.redact.detectors.numbers import (
+    MIN_DIGITS,
+    digits_of,
+    inside_iban,
+    might_hold_number,
+)
 from optout.redact.spans import BaseDetector, Span
 from optout.redact.synthetic import FICTION_PHONE_PREFIXES, is_fiction_phone
 
@@ -343,8 +348,9 @@ class PhoneDetector(BaseDetector):
         spans = []
         for match in _CANDIDATE.finditer(text):
             candidate = match.group()
-            if _DATE.fullmatch(candidate):
-                continue
+            if _DATE.fullmatch(candidate) or (
+                    not candidate.startswith(("+", "00")) and inside_iban(text, match.start())):
+                continue  # a date, or digits of an IBAN (a surrogate one fails mod-97)
             valid = real_phone_prefix(candidate, region, lambda m=match: has_cue(text, m.start()),
                                       self.unknown_region_fixed_lines)
             if valid is not None:
