@@ -8,8 +8,6 @@ from optout.keys import Pseudonymizer
 from optout.redact import PLACEHOLDER, PeopleDirectory, RedactionConfig, Redactor
 from optout.redact.detectors import PII_LABELS
 from optout.redact.fold import fold_pattern
-from optout.redact.people import DirectorySource
-from tests.redact.conftest import ACCOUNTS
 
 
 def test_plain_text_is_unchanged(redactor: Redactor) -> None:
@@ -143,15 +141,10 @@ def test_pickles_carry_the_built_automaton_and_the_directory(redactor: Redactor,
     assert pickle.loads(pickle.dumps(empty)) == empty
 
 
-def test_a_directory_source_is_built_where_the_redactor_lands(
-    redactor: Redactor, directory: PeopleDirectory, pseudonymizer: Pseudonymizer
-) -> None:
-    source = DirectorySource(pa.table(ACCOUNTS), frozenset({"a3"}), ("Pedro Gómez",),
-                             ("pgomez",))
-    lazy = Redactor(source, redactor.config, pseudonymizer)
-    shipped = pickle.dumps(lazy)
-    assert lazy._directory is None  # pickling did not build it: the source travels
-    clone = pickle.loads(shipped)
-    text = "Zoë Müller, @hans99x and Pedro Gómez: ana@example.org, +49 30 12345678"
-    assert clone.redact(text, "de", "DE") == redactor.redact(text, "de", "DE")
-    assert clone.directory == directory
+def test_directory_people_are_only_the_directorys(redactor: Redactor,
+                                                  pseudonymizer: Pseudonymizer) -> None:
+    text = "Zoë Müller with Pedro Gómez, mail ana@example.org, +49 30 12345678"
+    people = redactor.directory_people(text)
+    assert [text[start:end] for start, end, _ in people] == ["Zoë Müller", "Pedro Gómez"]
+    assert [person.objector for _, _, person in people] == [False, True]
+    assert people[0][2].keys == (pseudonymizer.author("a1"),)

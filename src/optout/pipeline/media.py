@@ -34,7 +34,6 @@ from PIL import Image, ImageFilter, ImageOps
 
 from optout.pipeline.steps import StepResult
 from optout.pipeline.writer import MEDIA_TYPE
-from optout.redact.fold import fold
 
 MEDIA_DIR = "media"
 CACHE_NAME = "cache.json"
@@ -364,7 +363,7 @@ def people_named(redactor: Any, text: str | None) -> tuple[set[str], bool]:
     """
     if not text:
         return set(), False
-    people = redactor._ready().find_folded(*fold(text))  # the directory's automaton
+    people = redactor.directory_people(text)
     keys = {key for _, _, person in people for key in person.keys}
     return keys, any(person.objector for _, _, person in people)
 

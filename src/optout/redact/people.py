@@ -116,24 +116,6 @@ class PeopleDirectory:
                                self.blocked)
 
 
-@dataclass(frozen=True)
-class DirectorySource:
-    """What a :class:`PeopleDirectory` is built from: cheap to pickle (Arrow columns and
-    sets), so a build ships this to its workers and each builds the directory there, while
-    the main process goes on reading the export."""
-
-    accounts: pa.Table  # account_id, username, display_name, country
-    objector_account_ids: frozenset[str]
-    objector_names: tuple[str, ...]
-    objector_handles: tuple[str, ...]
-
-    def build(self, pseudonymizer: Pseudonymizer) -> PeopleDirectory:
-        return PeopleDirectory.build(
-            self.accounts, set(self.objector_account_ids), self.objector_names,
-            self.objector_handles, pseudonymizer,
-        )
-
-
 def _from_columns(
     keys: tuple[str, ...], objector: tuple[bool, ...], langs: tuple[str, ...],
     texts: tuple[str, ...], kinds: bytes, people: tuple[tuple[int, ...], ...],

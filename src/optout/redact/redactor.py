@@ -16,7 +16,7 @@ from optout.redact.detectors.numbers import MIN_DIGITS, digit_count, has_digit_r
 from optout.redact.detectors.person_name import PersonNameDetector
 from optout.redact.fold import fold
 from optout.redact.names import DEFAULT_LANGUAGE, LANGUAGES, PersonSurrogate, choose_surrogate
-from optout.redact.people import DirectorySource, PeopleDirectory
+from optout.redact.people import PeopleDirectory
 from optout.redact.spans import Detector, Span, longest_first
 from optout.redact.surrogates import StructuredSurrogates
 from optout.redact.synthetic import PLACEHOLDER
@@ -57,24 +57,12 @@ class Redactor:
     """Redacts texts with one directory and config; picklable (detectors are rebuilt lazily)."""
 
     def __init__(
-        self,
-        directory: PeopleDirectory | DirectorySource,
-        config: RedactionConfig,
-        pseudonymizer: Pseudonymizer,
+        self, directory: PeopleDirectory, config: RedactionConfig, pseudonymizer: Pseudonymizer
     ) -> None:
-        """``directory``: built, or a :class:`DirectorySource` to build on first use."""
-        self._directory = directory if isinstance(directory, PeopleDirectory) else None
-        self._source = directory if isinstance(directory, DirectorySource) else None
+        self.directory = directory
         self.config = config
         self.pseudonymizer = pseudonymizer
         self._reset()
-
-    @property
-    def directory(self) -> PeopleDirectory:
-        if self._directory is None:
-            assert self._source is not None
-            self._directory = self._source.build(self.pseudonymizer)
-        return self._directory
 
     def _reset(self) -> None:
         self._names: DirectoryNameDetector | None = None
@@ -93,14 +81,10 @@ class Redactor:
         self._named = {}
 
     def __getstate__(self) -> dict[str, Any]:
-        # a directory not built yet travels as its source; a built one travels with its
-        # automaton (unpickled several times faster than built again); detectors and
-        # memoised surrogates are rebuilt where the Redactor lands
-        state = {"_directory": self._directory, "_source": self._source,
-                 "config": self.config, "pseudonymizer": self.pseudonymizer}
-        if self._directory is not None:
-            state["automaton"] = self._ready().automaton
-        return state
+        # the automaton travels built: a worker unpickles it several times faster than it
+        # would build it again; detectors and memoised surrogates are rebuilt there
+        return {"directory": self.directory, "config": self.config,
+                "pseudonymizer": self.pseudonymizer, "automaton": self._ready().automaton}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         automaton = state.pop("automaton", None)
@@ -142,6 +126,11 @@ class Redactor:
         if not spans:
             return [Span(start, end, p.label, p.key) for start, end, p in people]
         return longest_first(spans + [Span(start, end, p.label, p.key) for start, end, p in people])
+
+    def directory_people(self, text: str) -> list[PersonMatch]:
+        """Only the directory's people that ``text`` names (accounts and objectors), by start:
+        the cheap check for texts that are not published, such as images' alt texts."""
+        return self._ready().find_folded(*fold(text))
 
     def _find(self, text: str, region: str | None, lang: str | None = None
               ) -> tuple[list[PersonMatch], list[Span]] | None:
