@@ -193,3 +193,20 @@ def test_digits_of_a_surrogate_iban_are_no_phone_number() -> None:
     assert list(PiiScanner().find("Please transfer to IE02 SYVF 0462 7816 7244 11.")) == []
     assert PhoneDetector().find("Tel: 0462 7816, IE02 SYVF 0462 7816 7244 11", "IE") == [
         Span(5, 14, "phone")]
+
+
+@pytest.mark.parametrize("secret", [bytes([k]) * 32 for k in range(0, 250, 5)])
+def test_no_surrogate_trips_verify(secret: bytes) -> None:
+    """Surrogates of national IDs, phones, IBANs and cards, after a phone cue, are none of
+    those kinds to verify's scan (an NIR surrogate once held a card in its digit groups)."""
+    from optout.enforce.text import PiiScanner
+
+    scanner = PiiScanner()
+    make = StructuredSurrogates(Pseudonymizer(secret))
+    values = [("national_id", "BSN ", "111222333"), ("national_id", "PESEL ", "44051401359"),
+              ("national_id", "", "2 95 10 99 126 111 93"), ("national_id", "", "211062-5629"),
+              ("phone", "", "0171 1234567"), ("phone", "", "612 345 678"),
+              ("iban", "", "DE89 3704 0044 0532 0130 00"), ("card", "", "4111 1111 1111 1111")]
+    for label, cue, value in values:
+        region = {"0171 1234567": "DE", "612 345 678": "ES"}.get(value)
+        assert list(scanner.find(f"Tel: {cue}{make(label, value, region)}")) == [], value

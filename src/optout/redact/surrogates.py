@@ -14,8 +14,7 @@ from stdnum import luhn
 from optout.keys import Pseudonymizer
 from optout.redact.detectors.address import address_surrogate
 from optout.redact.detectors.birth_date import dob_surrogate
-from optout.redact.detectors.card import is_card_number
-from optout.redact.detectors.numbers import digits_of
+from optout.redact.detectors.card import CardDetector
 from optout.redact.detectors.phone import (
     NO_TRUNK_REGIONS,
     TRUNK_REGIONS,
@@ -222,14 +221,19 @@ def phone_surrogate(value: str, digests: Iterator[int], region: str | None) -> s
     return re.sub(r"\d", "0", value)
 
 
+_CARDS = CardDetector()  # also finds a card in a run of the digit groups
+
+
 def national_id_surrogate(value: str, digests: Iterator[int]) -> str:
     """Same shape, keyed digits and letters, failing every rule's validation (and not a card
-    number either, which another detector would then claim)."""
+    or phone number either, which another detector would then claim: ``0612345678`` is a
+    Dutch mobile number)."""
     for _, digest in zip(range(_MAX_TRIES), digests, strict=False):
         candidate = _reshape(value, digest)
-        if not validates_as_any(candidate) and not is_card_number(digits_of(candidate)):
+        if (not validates_as_any(candidate) and not _CARDS.find(candidate)
+                and not _phone_found(candidate, None)):
             return candidate
-    return re.sub(r"\d", "0", value)
+    return re.sub(r"\d", "1", value)
 
 
 class StructuredSurrogates:
