@@ -81,6 +81,11 @@ GERMAN_LONE = [
     # reported speech: a noun-like name, and a word no list holds
     ("Wir sind weiter entfernt denn je, so Hirsch.", ["Hirsch"]),
     ("Ich konnte nichts machen, klagt Dumbreck.", ["Dumbreck"]),
+    # a first name German text uses that Faker lacks, before an unknown surname
+    ("Gestern spielte Yehudi Menuhin in Berlin.", ["Yehudi Menuhin"]),
+    # a first name right after a noun ("das Ehepaar Max"), not after a place's first word
+    ("Das Ehepaar Max und Ursula kam.", ["Max", "Ursula"]),
+    ("Wir fuhren nach Santa Maria.", []),
     # not after an article or a number, not a word German writes in lower case at a
     # sentence start, not a noun, not part of a longer capitalised name
     ("Der Fischer fuhr früh hinaus.", []),

@@ -13,6 +13,8 @@ leaked personal data, such as the ``names-dataset`` package, is used):
   the Brown clusters of ``spacy-lookups-data``'s German lexeme table (MIT; clusters learnt from
   German web and news text) that hold mostly surnames and first names (``NAME_CLUSTERS_DE``,
   chosen by how many Faker surnames and first names fall in each, and read by hand).
+- ``person_first_de.txt``: the words of the first-name clusters among them (56, 248, 504)
+  that Faker's lists lack: a first name before an unknown surname ("Yehudi Menuhin").
 - ``person_noun_de.txt``: of all the names above, the German nouns (the German lemma table of
   ``spacy-lookups-data`` lists a plural or other inflected form: "Hirsch", "Hirsche");
   ``person_lower_de.txt``: those German writes more often in lower case ("Dann", "Lange"),
@@ -217,6 +219,7 @@ def place_names() -> set[str]:
 # genitives: Karls, Ramses). Each holds hundreds of Faker surnames or first names, and its most
 # frequent words are names (inspected by hand; no evaluation data used).
 NAME_CLUSTERS_DE = frozenset({8, 24, 40, 56, 120, 248, 504})
+FIRST_CLUSTERS_DE = frozenset({56, 248, 504})  # of those, the first names
 _NAME_WORD = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-ɏ][a-zß-öø-ÿĀ-ɏ'’]+(?:-[A-ZÀ-ÖØ-ÞĀ-ɏ][a-zß-öø-ÿĀ-ɏ'’]+)?$")
 
 
@@ -254,6 +257,16 @@ def german_corpus_names() -> set[str] | None:
         return None
     return {w.casefold() for w, c in clusters.items()
             if c in NAME_CLUSTERS_DE and _NAME_WORD.match(w)} - german_stop_words()
+
+
+def german_first_names(first: set[str]) -> set[str] | None:
+    """The words of the German first-name clusters that Faker's lists lack ("Yehudi",
+    "Wassili"), case-folded; None without ``spacy-lookups-data``."""
+    clusters = _lookups("de_lexeme_cluster.json.gz")
+    if clusters is None:
+        return None
+    return {w.casefold() for w, c in clusters.items()
+            if c in FIRST_CLUSTERS_DE and _NAME_WORD.match(w)} - german_stop_words() - first
 
 
 def german_words(names: set[str], corpus: set[str], first: set[str]
@@ -314,6 +327,11 @@ def main() -> None:
     if german is not None:
         write(HERE / "person_name_de.txt",
               "Names in German text: spacy-lookups-data de Brown clusters (MIT)", german)
+        firsts = german_first_names(first)
+        if firsts is not None:
+            write(HERE / "person_first_de.txt",
+                  "First names in German text: spacy-lookups-data de Brown clusters (MIT)",
+                  firsts)
         words = german_words(german | first | last, german, first)
         if words is not None:
             write(HERE / "person_noun_de.txt",

@@ -57,6 +57,7 @@ class Gazetteer(NamedTuple):
     german_first: frozenset[str]  # first names of the German surrogate list: alone is fine
     names_de: frozenset[str]  # words German text uses as names (Brown clusters, see build)
     lower_de: frozenset[str]  # names German writes more often in lower case ("Dann")
+    first_de: frozenset[str]  # first names of German text that Faker lacks ("Yehudi")
 
 
 def _read_words(name: str) -> frozenset[str]:
@@ -81,7 +82,8 @@ def gazetteer() -> Gazetteer:
                      _read_words("person_place.txt"),
                      _read_words("person_noun_de.txt"),
                      frozenset(n.casefold() for n in name_list("de").first) - stop,
-                     _read_words("person_name_de.txt"), _read_words("person_lower_de.txt"))
+                     _read_words("person_name_de.txt"), _read_words("person_lower_de.txt"),
+                     _read_words("person_first_de.txt"))
 
 
 class PersonNameDetector(BaseDetector):
@@ -327,7 +329,8 @@ class PersonNameDetector(BaseDetector):
             elif kind == FIRST:
                 end = _extend(kinds, i + 1)
                 more = any(b - a > 1 for a, b in chunk[i + 1:end])  # not only initials
-                if more or (self.lone_first and (count == 1 or end > i + 1)
+                if more or (self.lone_first and (count == 1 or end > i + 1
+                                                or (lang == "de" and i + 1 == count))
                             and self._alone(text, chunk, kinds, i, lang)):
                     self._add(text, chunk[i][0], chunk[end - 1][1], spans)
                 i = max(end, i + 1)
@@ -336,8 +339,11 @@ class PersonNameDetector(BaseDetector):
                 if any(k >= LAST for k in kinds[i + 1:end]):
                     self._add(text, chunk[i][0], chunk[end - 1][1], spans)
                 i = max(end, i + 1)
-            elif (lang == "de" and kind == NAME and i + 2 == count and kinds[i + 1] >= LAST
-                  and kinds[i + 1] != OTHER and self._alone(text, chunk, kinds, i, lang)):
+            elif (lang == "de" and kind == NAME and i + 1 < count and kinds[i + 1] >= LAST
+                  and (i + 2 == count or kinds[i + 2] < WEAK)
+                  and (kinds[i + 1] != OTHER
+                       or text[chunk[i][0]:chunk[i][1]].casefold() in self.names.first_de)
+                  and self._alone(text, chunk, kinds, i, lang)):
                 self._add(text, chunk[i][0], chunk[i + 1][1], spans)  # "Bolko Hoffmann"
                 i += 2
             elif lang == "de" and kind in (LAST, NAME):
@@ -373,8 +379,13 @@ class PersonNameDetector(BaseDetector):
                 return False
             if kinds[i] != FIRST and not any(f in names.names_de for f in forms):
                 return False
-        if i and kinds[i - 1] not in (TITLE, STOP) and not (
-                i == 1 and len(chunk) == 2 and _sentence_start(text, chunk[0][0])):
+        if i and kinds[i] == FIRST:
+            previous = chunk[i - 1]
+            if text[previous[0]:previous[1]].casefold().rstrip(".") in _PLACE_BEFORE:
+                return False  # "Los Angeles", "Santa Maria"; but "das Ehepaar Max"
+        elif i and kinds[i - 1] not in (TITLE, STOP) and not (
+                i == 1 and len(chunk) == 2 and (_sentence_start(text, chunk[0][0])
+                                                or self._apposition(text, chunk, kinds))):
             return False  # "Deutsche Bank", "Hotel Adlon": part of a longer capitalised name
         if not before or before[-1][-1] in _SENTENCE_END:
             return word not in names.lower_de
@@ -384,6 +395,13 @@ class PersonNameDetector(BaseDetector):
         return not (len(before) > 1 and before[-2] in _DETERMINERS_DE
                     and previous.endswith(("e", "en", "er", "es", "em"))
                     and text[start - len(previous) - 1].islower())  # "der alte Fischer"
+
+    def _apposition(self, text: str, chunk: list[tuple[int, int]], kinds: list[int]) -> bool:
+        """German "der Katholik Fischer", "die Seismologin Lehmann": an article, a noun that
+        is no name, then the name."""
+        before = _words_before(text, chunk[0][0])
+        return (kinds[0] == OTHER and bool(before) and before[-1] in _ARTICLES_DE
+                and text[chunk[0][1] - 1].islower())
 
     def _take(self, text: str, chunk: list[tuple[int, int]], kinds: list[int], start: int,
               spans: list[Span], minimum: int) -> int:
@@ -396,8 +414,8 @@ class PersonNameDetector(BaseDetector):
     def _add(self, text: str, start: int, end: int, spans: list[Span]) -> None:
         if end - start > 2 and text[end - 2] == " ":
             end -= 2  # a trailing initial: "Thomas L.", or the S of "Pino S.A."
-        if end - start < 2 or _COMPANY_AFTER.match(text, end):
-            return
+        if end - start < 2 or _COMPANY_AFTER.match(text, end) or text.startswith("(", end):
+            return  # "... GmbH", and "Tris(trimethylsilyl)": a formula, not a name
         name = text[start:end]
         if " " in name:
             words = name.split()
@@ -485,7 +503,7 @@ _ROLE_DE = re.compile(
     r"sprecherin|ministerin|kanzlerin|präsidentin|chefin|trainerin|spielerin|leiterin|"
     r"direktorin|sängerin|schauspielerin|autorin|politikerin|abgeordneter|vorsitzender|"
     r"fotograf|fotografin|lehrer|lehrerin|student|studentin|engel|heilige|heiliger|ehepaar|"
-    r"kämpfer|aktivist|aktivistin|bauer|händler|unternehmer|erbe|ingenieur|erzieherin)"
+    r"kämpfer|aktivist|aktivistin|bauer|händler|unternehmer|erbe|ingenieur|erzieherin|familie)"
     r"(?:en|n|s)?$", re.IGNORECASE)
 # words right before a name in reported speech: "sagte Hirsch", "so Fischer", "laut Koch"
 _SAYS_DE = frozenset({
@@ -505,6 +523,13 @@ _REPORTED_DE = re.compile(
 _REPORTED_HINT_DE = re.compile(  # a cheap first look for _REPORTED_DE (a literal alternation)
     "sagt|erklärt|meint|betont|kritisiert|klagt|warnt|ergänzt|bemerkt|fügt|räumt|ermunter|"
     "berichtet|schr|so ")
+# words that start place names before a first name ("Santa Maria", "Puerto Rico")
+_PLACE_BEFORE = frozenset({
+    "san", "santa", "santo", "são", "sao", "st", "sankt", "saint", "sainte", "los", "las",
+    "el", "la", "le", "port", "porto", "puerto", "fort", "mount", "lake", "cape", "kap", "bad",
+    "new", "nueva", "nuevo", "villa", "ville", "monte", "mont", "costa", "rio",
+})
+_ARTICLES_DE = frozenset({"der", "die", "das", "den", "dem", "des"})
 _SENTENCE_END = frozenset(".!?:;\"“”„«»'‚‘’(–-")
 _DETERMINERS_DE = frozenset({
     "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "eines",
