@@ -23,6 +23,7 @@ from optout.redact.detectors.phone import (
     phone_home,
     phone_region,
     plausible_national,
+    real_phone_prefix,
 )
 from optout.redact.detectors.plate import plate_surrogate
 from optout.redact.idrules import validates_as_any
@@ -224,6 +225,11 @@ def phone_surrogate(value: str, digests: Iterator[int], region: str | None) -> s
 _CARDS = CardDetector()  # also finds a card in a run of the digit groups
 
 
+def _uncued() -> bool:
+    """An ID is not announced as a phone number: only mobiles with a trunk "0" count."""
+    return False
+
+
 def national_id_surrogate(value: str, digests: Iterator[int]) -> str:
     """Same shape, keyed digits and letters, failing every rule's validation (and not a card
     or phone number either, which another detector would then claim: ``0612345678`` is a
@@ -231,7 +237,7 @@ def national_id_surrogate(value: str, digests: Iterator[int]) -> str:
     for _, digest in zip(range(_MAX_TRIES), digests, strict=False):
         candidate = _reshape(value, digest)
         if (not validates_as_any(candidate) and not _CARDS.find(candidate)
-                and not _phone_found(candidate, None)):
+                and real_phone_prefix(candidate, None, _uncued, fixed_lines=False) is None):
             return candidate
     return re.sub(r"\d", "1", value)
 
