@@ -19,8 +19,8 @@ leaked personal data, such as the ``names-dataset`` package, is used):
   ``spacy-lookups-data`` lists a plural or other inflected form: "Hirsch", "Hirsche");
   ``person_lower_de.txt``: those German writes more often in lower case ("Dann", "Lange"),
   from the same package's word probabilities. The three German files are rebuilt only where
-  ``spacy-lookups-data`` is installed (a development dependency: ``pip install
-  spacy-lookups-data``); without it the shipped files are kept.
+  ``spacy-lookups-data`` is installed (the ``gazetteers`` extra: ``pip install
+  -e '.[gazetteers]'``); without it the shipped files are kept.
 - ``person_place.txt``: place names: CLDR time-zone cities and countries (Babel), Python's
   time-zone names, Faker's lists of real cities and states, and a short hand-written list.
 - ``person_stop.txt``: capitalised words that are not names: Faker's lorem word lists
