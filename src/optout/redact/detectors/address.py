@@ -111,11 +111,20 @@ class AddressDetector(BaseDetector):
     def __init__(self, fictional: frozenset[str] = FICTIONAL) -> None:
         self.fictional = fictional  # surrogate street names (never reported)
         self._types = _type_automaton()
+        self._last: tuple[str, list[tuple[int, int, int, int]]] | None = None
 
     def might_contain(self, text: str) -> bool:
         return bool(self._windows(text))
 
     def _windows(self, text: str) -> list[tuple[int, int, int, int]]:
+        """The windows of ``text`` (kept for the ``find`` that follows ``might_contain``)."""
+        if self._last is not None and self._last[0] is text:
+            return self._last[1]
+        windows = self._compute_windows(text)
+        self._last = (text, windows)
+        return windows
+
+    def _compute_windows(self, text: str) -> list[tuple[int, int, int, int]]:
         """(pattern, start, end, type word start) for each street-type word with a house
         number where that pattern needs one: the regexes run only in those windows."""
         windows = []

@@ -141,13 +141,20 @@ class DateOfBirthDetector(BaseDetector):
         for cue in BIRTH_CUES:
             self._cues.add_word(cue, len(cue))
         self._cues.make_automaton()
+        self._last: tuple[str, list[tuple[int, int]]] | None = None
 
     def might_contain(self, text: str) -> bool:
-        return next(self._cues.iter(text.lower()), None) is not None
+        return bool(self._hits(text))
+
+    def _hits(self, text: str) -> list[tuple[int, int]]:
+        """(last character, length) of each cue (kept for the ``find`` that follows)."""
+        if self._last is None or self._last[0] is not text:
+            self._last = (text, list(self._cues.iter(text.lower())))
+        return self._last[1]
 
     def find(self, text: str, region: str | None = None) -> list[Span]:
         spans: dict[int, Span] = {}
-        for last, length in self._cues.iter(text.lower()):
+        for last, length in self._hits(text):
             end = last + 1
             if not _is_word_at(text, end - length, end):
                 continue
