@@ -20,7 +20,8 @@ def found(text: str) -> list[str]:
         ("ma voiture AB-123-CD est garée", "AB-123-CD"),  # FR SIV
         ("mijn auto 12-XJ-34 staat", "12-XJ-34"),  # NL sidecode 3
         ("mijn auto GH-123-X staat", "GH-123-X"),  # NL sidecode 8
-        ("mi coche 1234 BCD", "1234 BCD"),  # ES
+        ("mi coche 1234-BCD", "1234-BCD"),  # ES
+        ("matrícula 1234 BCD", "1234 BCD"),  # ES with a space: cued
         ("la mia AB123CD", "AB123CD"),  # IT
         ("parkt B-MW 1234 vor", "B-MW 1234"),  # DE
         ("Kennzeichen M AB 1234", "M AB 1234"),  # DE without hyphen: cued
@@ -36,7 +37,8 @@ def test_finds_plates(text: str, plate: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "I bought a 2024 BMW", "ISO 9001 and A4 paper", "the XL 500 GT", "EU-UK 2020 deal",
+        "I bought a 2024 BMW", "a GeForce 8800 GTS", "ISO 9001 and A4 paper", "the XL 500 GT",
+        "EU-UK 2020 deal",
         "numer WA 12345", "M AB 1234", "AB-000-CD", "1234 AEI", "iPhone 12 Pro", "COVID-19",
         "MP-AB 0123", "USB-C 3.1", "PS5 game",
     ],

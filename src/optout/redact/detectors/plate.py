@@ -43,9 +43,10 @@ class PlateFormat:
 FORMATS: tuple[PlateFormat, ...] = (
     PlateFormat("FR", re.compile(f"{_B}{_FR}{{2}}-(?!000)\\d{{3}}-{_FR}{{2}}{_E}")),
     PlateFormat("NL", re.compile(f"{_B}(?:{'|'.join(_NL_SIDECODES)}){_E}")),
-    # "1234 BCD", "1234-BCD", "1234BCD"; with a space and a year-like number only after a cue
-    PlateFormat("ES", re.compile(f"{_B}(?!(?:19|20)\\d\\d )\\d{{4}}[ \\-]?{_ES}{{3}}{_E}")),
-    PlateFormat("ES", re.compile(f"{_B}(?:19|20)\\d\\d {_ES}{{3}}{_E}"), cued=True),
+    # "1234-BCD", "1234BCD"; with a space ("8800 GTS" is a graphics card, "2024 BMW" a car)
+    # only after a cue
+    PlateFormat("ES", re.compile(f"{_B}\\d{{4}}-?{_ES}{{3}}{_E}")),
+    PlateFormat("ES", re.compile(f"{_B}\\d{{4}} {_ES}{{3}}{_E}"), cued=True),
     # "AB123CD" anywhere; "AB 123 CD" (like "XL 500 GT") only after a cue
     PlateFormat("IT", re.compile(f"{_B}{_IT}{{2}}\\d{{3}}{_IT}{{2}}{_E}")),
     PlateFormat("IT", re.compile(f"{_B}{_IT}{{2}} \\d{{3}} {_IT}{{2}}{_E}"), cued=True),
@@ -121,9 +122,9 @@ def is_plate(value: str) -> bool:
 
 class LicencePlateDetector(BaseDetector):
     """Finds licence plates in formats distinctive enough to be found anywhere (French SIV
-    ``AB-123-CD``, Dutch sidecodes, Spanish ``1234 BCD``, Italian ``AB 123 CD``, German
-    ``M-AB 1234``); weaker ones (Polish ``WA 12345``, German without the hyphen, Spanish
-    with a year-like number) only just after a word such as "Kennzeichen" or "plate"."""
+    ``AB-123-CD``, Dutch sidecodes, Spanish ``1234-BCD``, Italian ``AB123CD``, German
+    ``M-AB 1234``); weaker ones (Polish ``WA 12345``, German without the hyphen, Spanish and
+    Italian with spaces) only just after a word such as "Kennzeichen" or "plate"."""
 
     labels = frozenset({"licence_plate"})
     min_digits = 1
