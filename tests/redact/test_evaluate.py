@@ -89,7 +89,9 @@ def test_label_mapping() -> None:
         {"start": 35, "end": 39, "label": "STREET_ADDRESS"},
     ]}
     example = example_from_line(line, region="DE")
-    assert [s.label for s in example.gold] == ["person", "email", "card", "iban", "ip", "phone"]
+    assert [s.label for s in example.gold] == [
+        "person", "email", "card", "iban", "ip", "phone", "address"
+    ]
     assert example.gold[0].key == "nonuser" and example.region == "DE"
     assert example_from_line({**line, "region": "AT"}, region="DE").region == "AT"
 
