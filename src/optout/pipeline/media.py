@@ -33,7 +33,7 @@ import pyarrow.compute as pc
 from PIL import Image, ImageFilter, ImageOps
 
 from optout.pipeline.steps import StepResult
-from optout.pipeline.writer import MEDIA_TYPE
+from optout.pipeline.writer import MEDIA_TYPE, sha256_file
 
 MEDIA_DIR = "media"
 CACHE_NAME = "cache.json"
@@ -161,14 +161,6 @@ def _init_pool(cache: dict[str, dict[str, Any]], media_dir: Path) -> None:
 def _resolve_in_pool(source: Path) -> tuple[str | None, dict[str, Any] | None, bool]:
     assert _pool_media_dir is not None
     return resolve_image(source, _pool_media_dir, _pool_cache)
-
-
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def resolve_image(
@@ -326,7 +318,7 @@ class MediaPlanner:
     def _cached(self, path: str) -> tuple[str | None, dict[str, Any] | None, bool] | None:
         """The cache's answer for one export image (hashed here, cheap), or None to process."""
         try:
-            key = _file_sha256(self.export_dir / path)
+            key = sha256_file(self.export_dir / path)
         except OSError:
             return None  # reported by the process that tries to read it
         entry = self._cache.get(key)

@@ -312,10 +312,16 @@ def is_real_phone(candidate: str, region: str | None) -> bool:
 
 def longest_real_prefix(candidate: str, region: str | None) -> str | None:
     """The longest prefix of ``candidate`` (dropping trailing digit groups) that is a phone."""
+    return _longest_prefix(candidate, lambda prefix: is_real_phone(prefix, region))
+
+
+def _longest_prefix(candidate: str, is_phone: Callable[[str], bool]) -> str | None:
+    """The longest of ``candidate`` and its prefixes without one, two or three trailing
+    digit groups (at least seven digits) that ``is_phone`` accepts."""
     for _ in range(3):
         if len(digits_of(candidate)) < 7:
             return None
-        if is_real_phone(candidate, region):
+        if is_phone(candidate):
             return candidate
         shorter = _TRAILING_GROUP.sub("", candidate)
         if shorter == candidate:
@@ -395,16 +401,9 @@ def longest_elsewhere(candidate: str, region: str | None, cued: Callable[[], boo
     if not trunk and not cued():
         return None
     fixed = region is None and fixed_lines and cued()
-    for _ in range(3):
-        if len(digits_of(candidate)) < 7:
-            return None
-        if home_elsewhere(candidate, region, trunk, fixed) is not None:
-            return candidate
-        shorter = _TRAILING_GROUP.sub("", candidate)
-        if shorter == candidate:
-            return None
-        candidate = shorter
-    return None
+    return _longest_prefix(
+        candidate, lambda prefix: home_elsewhere(prefix, region, trunk, fixed) is not None
+    )
 
 
 # the regions tried when a national number is not valid in the writer's region: western and
