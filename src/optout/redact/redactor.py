@@ -12,6 +12,7 @@ import pyarrow as pa
 from optout.keys import Pseudonymizer, normalize_name
 from optout.redact.detectors import PII_LABELS, build_detectors
 from optout.redact.detectors.directory import DirectoryNameDetector, Person, PersonMatch
+from optout.redact.detectors.handle import HandleDetector
 from optout.redact.detectors.numbers import MIN_DIGITS, digit_count, has_digit_run
 from optout.redact.detectors.person_name import PersonNameDetector
 from optout.redact.fold import fold
@@ -72,7 +73,7 @@ class Redactor:
         self._person_finders: list[Any] = []  # person-name detectors beside the directory
         self._surrogates = StructuredSurrogates(self.pseudonymizer)
         self._people: dict[int, PersonSurrogate] = {}
-        self._named: dict[tuple[str, str], tuple[str, str]] = {}  # (name, lang): key, surrogate
+        self._named: dict[tuple[str, str, str], tuple[str, str]] = {}  # label, name, lang
 
     def forget_surrogates(self) -> None:
         """Drop the memoised surrogates (they are recomputed identically when needed)."""
@@ -175,8 +176,8 @@ class Redactor:
                 spans + [Span(start, end, p.label, p.key) for start, end, p in people]
             )
             for start, end, label, key in chosen:
-                if key is None and label == "person":  # a name outside the directory
-                    key, replacement = self._named_person(text[start:end], lang)
+                if key is None and label in ("person", "handle"):  # outside the directory
+                    key, replacement = self._named_person(text[start:end], lang, label)
                     keys.append(key)
                 elif key is None:  # only people's spans carry a key
                     replacement = self._surrogates(label, text[start:end], region)
@@ -203,20 +204,23 @@ class Redactor:
             return surrogate.name
         return ("@" if original.startswith("@") else "") + surrogate.handle
 
-    def _named_person(self, name: str, lang: str | None) -> tuple[str, str]:
-        """The key and replacement of a person found outside the directory: the key an
-        objection naming them would get (``pseudonymizer.name``), and a surrogate name of the
-        text's language drawn from that key, as for directory people (never a name in the
-        directory or an objection); ``[PERSON]`` when people are not pseudonymised."""
+    def _named_person(self, name: str, lang: str | None, label: str = "person"
+                      ) -> tuple[str, str]:
+        """The key and replacement of a person (or ``@handle``) found outside the directory:
+        the key an objection naming them would get (``pseudonymizer.name``), and a surrogate
+        name (or handle) of the text's language drawn from that key, as for directory people
+        (never a name in the directory or an objection); ``[PERSON]`` when people are not
+        pseudonymised."""
         lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
-        memo = (normalize_name(name), lang)
+        memo = (label, normalize_name(name), lang)
         found = self._named.get(memo)
         if found is None:
             key = self.pseudonymizer.name(name)
             replacement = PLACEHOLDER
             if self.config.pseudonymize_people:
-                replacement = choose_surrogate(
-                    self._person_digests(key), lang, self.directory.blocked).name
+                surrogate = choose_surrogate(
+                    self._person_digests(key), lang, self.directory.blocked)
+                replacement = surrogate.name if label == "person" else "@" + surrogate.handle
             found = self._named[memo] = (key, replacement)
         return found
 
@@ -279,11 +283,12 @@ class Redactor:
 
 def person_finders(config: RedactionConfig) -> list[Any]:
     """The person-name detectors beside the directory that ``config`` asks for: the rule-based
-    one, and the spaCy backend when ``config.ner`` is True, or None and a pipeline is
-    installed (``optout.redact.ner.ner_status`` says for which languages)."""
+    one and every other ``@handle``, and the spaCy backend when ``config.ner`` is True, or
+    None and a pipeline is installed (``optout.redact.ner.ner_status`` says for which
+    languages)."""
     finders: list[Any] = []
     if config.person_names:
-        finders.append(PersonNameDetector())
+        finders += [PersonNameDetector(), HandleDetector()]
     if config.ner or config.ner is None:
         from optout.redact import ner
 
