@@ -12,6 +12,7 @@ import pyarrow as pa
 from faker import Faker
 
 from optout.keys import Pseudonymizer
+from optout.pipeline.lang import country_language, guess_languages
 from optout.redact import PeopleDirectory, RedactionConfig, Redactor
 from optout.redact.detectors import DIRECT_LABELS, PII_LABELS
 
@@ -113,7 +114,8 @@ def pii_kinds(name: str) -> frozenset[str]:
 def measure_sample(sample: Path, rows: int, repeat: int, pii: frozenset[str] = PII_LABELS
                    ) -> None:
     """Public texts of a sample export (``optout sample``), each with its author's country as
-    the region, as the build redacts them; CPU seconds of the process (the machine is shared)."""
+    the region and the build's language guess, as the build redacts them; CPU seconds of the
+    process (the machine is shared)."""
     import pyarrow.compute as pc
     import pyarrow.json as pj
 
@@ -136,7 +138,9 @@ def measure_sample(sample: Path, rows: int, repeat: int, pii: frozenset[str] = P
     content = content.filter(pc.equal(content.column("visibility"), "public")).slice(0, rows)
     texts = content.column("text").combine_chunks()
     regions = pa.array([country.get(a) for a in content.column("account_id").to_pylist()])
-    langs = pa.nulls(len(texts), pa.string())
+    langs = pc.coalesce(guess_languages(texts), pa.array(  # as the build's guess_language
+        [country_language(country.get(a)) for a in content.column("account_id").to_pylist()],
+        pa.string()))
     best = 0.0
     for _ in range(repeat):
         redactor.forget_surrogates()
