@@ -154,6 +154,8 @@ def build_dataset(
     """Build the next version of the dataset in ``request.out_dir``."""
     as_of = resolve_as_of(request.as_of)
     policy = request.policy
+    engine = LocalEngine(request.workers)
+    engine.start()  # the workers' forkserver imports while this process prepares the steps
     pseudonymizer = Pseudonymizer(secret)
     reader = ExportReader(request.export_dir, skip_invalid=request.skip_invalid)
     accounts = pa.Table.from_batches(list(reader.accounts()), schema=ACCOUNTS_SCHEMA)
@@ -164,7 +166,6 @@ def build_dataset(
     facts = build_account_facts(accounts, objectors, notified, policy, pseudonymizer, buckets)
     steps = build_steps(policy, as_of, accounts, facts, objectors, pseudonymizer, buckets)
     warnings = _policy_warnings(policy, facts)
-    engine = LocalEngine(request.workers)
     planner = media_planner(request, steps, engine.workers)
 
     data_dir = request.out_dir / "data"

@@ -4,14 +4,16 @@ Batches go to a pool of worker processes (each gets the steps once, at start-up)
 a few in flight at a time so memory stays flat, and results come back in input order.
 ``workers=0`` runs everything in this process (small inputs, debugging).
 
-Workers fork from a forkserver that has already imported the build's modules, and the
-steps (with the people directory, tens of MB for a large platform) are pickled once for
-all workers rather than once per worker.
+Workers fork from a forkserver that has already imported the build's modules (``start``
+launches it early, so it imports while the caller prepares the steps), and the steps (with
+the people directory, tens of MB for a large platform) are pickled once for all workers.
+Batches are cut to at most ``batch_rows`` rows, so work starts early and ends evenly.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import pickle
 from collections import deque
@@ -43,18 +45,31 @@ def default_workers() -> int:
 class LocalEngine:
     """Runs steps over batches in a process pool (or inline when ``workers`` is 0)."""
 
-    def __init__(self, workers: int | None = None, in_flight_per_worker: int = 2) -> None:
+    BATCH_ROWS = 16_384
+
+    def __init__(
+        self, workers: int | None = None, in_flight_per_worker: int = 3,
+        batch_rows: int = BATCH_ROWS,
+    ) -> None:
         self.workers = default_workers() if workers is None else workers
         self.in_flight = max(1, self.workers * in_flight_per_worker)
+        self.batch_rows = batch_rows
+
+    def start(self) -> None:
+        """Launch the forkserver now (it imports the build's modules in the background)."""
+        if self.workers > 0:
+            multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOADED)
+            multiprocessing.forkserver.ensure_running()
 
     def run(self, steps: list[Step], batches: Iterable[pa.RecordBatch]) -> Iterator[StepResult]:
         """Yield the result of ``steps`` on each batch, in input order."""
+        batches = _sliced(batches, self.batch_rows)
         if self.workers == 0:
             for batch in batches:
                 yield run_steps(steps, batch)
             return
+        self.start()
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(PRELOADED)
         with ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=context,
@@ -68,3 +83,10 @@ class LocalEngine:
                     yield pending.popleft().result()
             while pending:
                 yield pending.popleft().result()
+
+
+def _sliced(batches: Iterable[pa.RecordBatch], rows: int) -> Iterator[pa.RecordBatch]:
+    """Each batch in pieces of at most ``rows`` rows (zero-copy slices)."""
+    for batch in batches:
+        for start in range(0, batch.num_rows, rows):
+            yield batch.slice(start, rows)
