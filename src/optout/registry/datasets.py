@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from itertools import islice
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -103,37 +104,25 @@ def authors_of_emails(
     session: Session, version_id: int, email_keys: Iterable[str]
 ) -> dict[str, set[str]]:
     """The author pseudonyms behind each of ``email_keys`` in one dataset version."""
-    found: dict[str, set[str]] = {}
-    unique = iter(sorted(set(email_keys)))
-    while chunk := list(islice(unique, HOLDINGS_CHUNK)):
-        query = sa.select(DatasetEmailAuthor.email_key, DatasetEmailAuthor.author_key).where(
-            DatasetEmailAuthor.version_id == version_id, DatasetEmailAuthor.email_key.in_(chunk)
-        )
-        for email, author in session.execute(query):
-            found.setdefault(email, set()).add(author)
-    return found
+    return _grouped_by_chunk(session, email_keys, lambda chunk: sa.select(
+        DatasetEmailAuthor.email_key, DatasetEmailAuthor.author_key
+    ).where(DatasetEmailAuthor.version_id == version_id, DatasetEmailAuthor.email_key.in_(chunk)))
 
 
 def authors_of_emails_in_dataset(
     session: Session, path: str, table_id: str, email_keys: Iterable[str]
 ) -> dict[str, set[str]]:
     """The author pseudonyms behind email pseudonyms in any recorded version of a dataset."""
-    found: dict[str, set[str]] = {}
-    unique = iter(sorted(set(email_keys)))
-    while chunk := list(islice(unique, HOLDINGS_CHUNK)):
-        query = (
-            sa.select(DatasetEmailAuthor.email_key, DatasetEmailAuthor.author_key)
-            .join(DatasetVersion, DatasetVersion.id == DatasetEmailAuthor.version_id)
-            .join(Dataset)
-            .where(
-                Dataset.path == path,
-                Dataset.table_id == table_id,
-                DatasetEmailAuthor.email_key.in_(chunk),
-            )
+    return _grouped_by_chunk(session, email_keys, lambda chunk: (
+        sa.select(DatasetEmailAuthor.email_key, DatasetEmailAuthor.author_key)
+        .join(DatasetVersion, DatasetVersion.id == DatasetEmailAuthor.version_id)
+        .join(Dataset)
+        .where(
+            Dataset.path == path,
+            Dataset.table_id == table_id,
+            DatasetEmailAuthor.email_key.in_(chunk),
         )
-        for email, author in session.execute(query):
-            found.setdefault(email, set()).add(author)
-    return found
+    ))
 
 
 def email_authors(session: Session, version_id: int) -> list[tuple[str, str]]:
@@ -146,14 +135,21 @@ def email_authors(session: Session, version_id: int) -> list[tuple[str, str]]:
 
 def versions_holding(session: Session, kind: str, keys: Iterable[str]) -> dict[int, set[str]]:
     """Dataset version ids that hold any of these pseudonyms, with the ones each holds."""
-    found: dict[int, set[str]] = {}
-    unique = iter(set(keys))
+    return _grouped_by_chunk(session, keys, lambda chunk: sa.select(
+        DatasetHolding.version_id, DatasetHolding.key
+    ).where(DatasetHolding.kind == kind, DatasetHolding.key.in_(chunk)))
+
+
+def _grouped_by_chunk(
+    session: Session, keys: Iterable[str], query_for: Callable[[list[str]], sa.Select[Any]]
+) -> dict[Any, set[str]]:
+    """Run ``query_for`` on the distinct ``keys`` a chunk at a time (bounded IN lists) and
+    group the second column of its (group, value) rows by the first."""
+    found: dict[Any, set[str]] = {}
+    unique = iter(sorted(set(keys)))
     while chunk := list(islice(unique, HOLDINGS_CHUNK)):
-        query = sa.select(DatasetHolding.version_id, DatasetHolding.key).where(
-            DatasetHolding.kind == kind, DatasetHolding.key.in_(chunk)
-        )
-        for version_id, key in session.execute(query):
-            found.setdefault(version_id, set()).add(key)
+        for group, value in session.execute(query_for(chunk)):
+            found.setdefault(group, set()).add(value)
     return found
 
 
