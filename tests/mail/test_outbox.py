@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from optout.mail.transport import DirectoryTransport, PermanentFailure
 from optout.portal.links import LinkSigner
 from optout.registry import Registry, first_notices, open_registry
 from optout.registry.outbox import enqueue_mail, mail_counts
-from tests.portal.support import body_of, link_in, read_eml
+from tests.portal.support import body_of, link_in, read_eml, wait_for
 
 
 @pytest.fixture
@@ -69,6 +70,56 @@ def test_sender_delivers_and_forgets_the_recipient(registry: Registry, tmp_path:
 
         assert all(m.recipient is None and m.message is None
                    for m in session.query(OutboxMail))  # fmt: skip
+
+
+def test_a_batch_of_files_is_complete_and_nothing_half_written_is_left(tmp_path: Path) -> None:
+    transport = DirectoryTransport(tmp_path / "out")
+    messages = [(f"p{i}@example.org", f"Subject: {i}\n\nbody {i}\n") for i in range(5)]
+    assert transport.send_many(messages) == [None] * 5
+    files = sorted((tmp_path / "out").iterdir())
+    assert [p.suffix for p in files] == [".eml"] * 5
+    assert {p.read_text() for p in files} == {message for _, message in messages}
+
+
+def test_an_outbox_directory_that_cannot_be_written_loses_no_mail(
+    registry: Registry, tmp_path: Path
+) -> None:
+    queue(registry, 2)
+    blocked = tmp_path / "out"
+    blocked.write_text("a file where the directory should be")
+    sender = OutboxSender(registry, DirectoryTransport(blocked), base_delay=0.0, max_delay=0.0)
+    assert sender.send_due() == 0
+    with registry.read_session() as session:
+        assert mail_counts(session)["pending"] == 2
+    blocked.unlink()
+    assert sender.drain() == 2 and len(list(blocked.glob("*.eml"))) == 2
+
+
+def test_a_woken_sender_gathers_a_burst_into_one_round(registry: Registry) -> None:
+    """After a wake-up the thread waits ``gather`` seconds: the mail of the commits that
+    follow goes out in the same round."""
+
+    class Batches:
+        def __init__(self) -> None:
+            self.sizes: list[int] = []
+
+        def send_many(self, messages):  # type: ignore[no-untyped-def]
+            self.sizes.append(len(messages))
+            return [None] * len(messages)
+
+    transport = Batches()
+    sender = OutboxSender(registry, transport, idle_poll=60.0, gather=0.5)  # type: ignore[arg-type]
+    sender.start()
+    try:
+        queue(registry, 1)
+        sender.wake()
+        time.sleep(0.1)
+        queue(registry, 2)
+        sender.wake()
+        wait_for(lambda: sum(transport.sizes) == 3, timeout=10)
+    finally:
+        sender.stop()
+    assert transport.sizes == [3]
 
 
 def test_outage_delays_mail_and_loses_none(registry: Registry) -> None:

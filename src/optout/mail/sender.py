@@ -15,6 +15,7 @@ log = logging.getLogger("optout.mail")
 BASE_DELAY_S = 1.0
 MAX_DELAY_S = 300.0
 IDLE_POLL_S = 5.0
+GATHER_S = 0.25  # after a wake-up, let the burst's mail gather into one round
 
 
 def backoff(attempts: int, base: float = BASE_DELAY_S, cap: float = MAX_DELAY_S) -> float:
@@ -24,7 +25,12 @@ def backoff(attempts: int, base: float = BASE_DELAY_S, cap: float = MAX_DELAY_S)
 
 
 class OutboxSender:
-    """Delivers the outbox: ``send_due()`` once, or a thread (``start``/``wake``/``stop``)."""
+    """Delivers the outbox: ``send_due()`` once, or a thread (``start``/``wake``/``stop``).
+
+    Woken after a commit that queued mail, the thread waits ``gather`` seconds before it
+    looks: under load the mail of many commits then goes out in a few large rounds (two
+    short transactions each) instead of one small round per commit, which would compete
+    with the portal's writer for the registry's lock and the CPU."""
 
     def __init__(
         self,
@@ -35,11 +41,13 @@ class OutboxSender:
         base_delay: float = BASE_DELAY_S,
         max_delay: float = MAX_DELAY_S,
         idle_poll: float = IDLE_POLL_S,
+        gather: float = GATHER_S,
     ) -> None:
         self.registry = registry
         self.transport = transport
         self.batch = batch
         self.base_delay, self.max_delay, self.idle_poll = base_delay, max_delay, idle_poll
+        self.gather = gather
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -106,5 +114,6 @@ class OutboxSender:
                 log.exception("mail sender round failed")
                 busy = False
             if not busy:
-                self._wake.wait(self.idle_poll)
+                if self._wake.wait(self.idle_poll):
+                    self._stop.wait(self.gather)
                 self._wake.clear()

@@ -3,8 +3,9 @@
 ``SenderProcess`` has the thread's interface (``start``, ``wake``, ``stop``). The child
 (``python -m optout.mail.worker``) opens the registry, delivers what is due, and then
 waits on a pipe: the portal writes a byte after each commit that queued mail (a full pipe
-means a wake-up is pending already), and closing the pipe tells the child to finish its
-round and exit, which it also does when the portal dies. Settings (transport, secret)
+means a wake-up is pending already; the child then waits ``gather`` seconds so that a
+burst's mail goes out in a few large rounds), and closing the pipe tells the child to
+finish its round and exit, which it also does when the portal dies. Settings (transport, secret)
 come from the environment the child inherits; the registry URL is passed explicitly.
 """
 
@@ -16,9 +17,17 @@ import select
 import signal
 import subprocess
 import sys
+import time
 from contextlib import suppress
 
-from optout.mail.sender import BASE_DELAY_S, IDLE_POLL_S, MAX_DELAY_S, OutboxSender, log
+from optout.mail.sender import (
+    BASE_DELAY_S,
+    GATHER_S,
+    IDLE_POLL_S,
+    MAX_DELAY_S,
+    OutboxSender,
+    log,
+)
 
 
 class SenderProcess:
@@ -26,11 +35,12 @@ class SenderProcess:
 
     def __init__(
         self, database_url: str, *, batch: int = 50, base_delay: float = BASE_DELAY_S,
-        max_delay: float = MAX_DELAY_S, idle_poll: float = IDLE_POLL_S,
+        max_delay: float = MAX_DELAY_S, idle_poll: float = IDLE_POLL_S, gather: float = GATHER_S,
     ) -> None:  # fmt: skip
         self.database_url = database_url
         self.options = [f"--batch={batch}", f"--base-delay={base_delay}",
-                        f"--max-delay={max_delay}", f"--idle-poll={idle_poll}"]  # fmt: skip
+                        f"--max-delay={max_delay}", f"--idle-poll={idle_poll}",
+                        f"--gather={gather}"]  # fmt: skip
         self._child: subprocess.Popen[bytes] | None = None
         self._wake_fd: int | None = None
 
@@ -79,6 +89,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--base-delay", type=float, default=BASE_DELAY_S)
     parser.add_argument("--max-delay", type=float, default=MAX_DELAY_S)
     parser.add_argument("--idle-poll", type=float, default=IDLE_POLL_S)
+    parser.add_argument("--gather", type=float, default=GATHER_S)
     args = parser.parse_args(argv)
 
     from optout.config import get_settings
@@ -90,7 +101,7 @@ def main(argv: list[str] | None = None) -> None:
         sender = OutboxSender(registry, transport_from_settings(settings), batch=args.batch,
                               base_delay=args.base_delay, max_delay=args.max_delay)  # fmt: skip
         _round(sender)
-        while _wait(args.wake_fd, args.idle_poll):
+        while _wait(args.wake_fd, args.idle_poll, args.gather):
             _round(sender)
         _round(sender)  # what the portal committed last
 
@@ -104,11 +115,15 @@ def _round(sender: OutboxSender) -> None:
         log.exception("mail sender round failed")
 
 
-def _wait(fd: int, timeout: float) -> bool:
-    """Wait for a wake-up or the timeout; False once the portal closed the pipe."""
+def _wait(fd: int, timeout: float, gather: float) -> bool:
+    """Wait for a wake-up (then ``gather`` seconds more, for the mail of the commits that
+    follow it) or the timeout; False once the portal closed the pipe."""
     readable, _, _ = select.select([fd], [], [], timeout)
-    if readable:
-        return bool(os.read(fd, 4096))
+    if not readable:
+        return True
+    if not os.read(fd, 4096):
+        return False
+    time.sleep(gather)
     return True
 
 

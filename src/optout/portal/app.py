@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -58,13 +59,16 @@ def _sender(
     if config.sender_process and transport is None:
         transport_from_settings(settings)  # a bad mail setting fails here, not in the child
         url = registry.engine.url.render_as_string(hide_password=False)
-        return SenderProcess(url, batch=config.sender_batch, base_delay=config.sender_base_delay_s,
-                             max_delay=config.sender_max_delay_s,
-                             idle_poll=config.sender_poll_s)  # fmt: skip
-    return OutboxSender(registry, transport or transport_from_settings(settings),
-                        batch=config.sender_batch, idle_poll=config.sender_poll_s,
-                        base_delay=config.sender_base_delay_s,
-                        max_delay=config.sender_max_delay_s)  # fmt: skip
+        return SenderProcess(url, **_sender_options(config))
+    return OutboxSender(
+        registry, transport or transport_from_settings(settings), **_sender_options(config)
+    )
+
+
+def _sender_options(config: PortalConfig) -> dict[str, Any]:
+    return {"batch": config.sender_batch, "base_delay": config.sender_base_delay_s,
+            "max_delay": config.sender_max_delay_s, "idle_poll": config.sender_poll_s,
+            "gather": config.sender_gather_s}  # fmt: skip
 
 
 def _lifespan(portal: Portal):  # type: ignore[no-untyped-def]

@@ -19,6 +19,7 @@ class PortalConfig:
     sender_batch: int = 200  # messages per sender round (two short transactions a round)
     sender_process: bool = False  # deliver mail from a child process (``optout serve`` does)
     sender_poll_s: float = 5.0
+    sender_gather_s: float = 0.25  # after a wake-up, wait for more mail before a round
     sender_base_delay_s: float = 1.0
     sender_max_delay_s: float = 300.0
 
