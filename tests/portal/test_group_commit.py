@@ -98,8 +98,8 @@ def test_nothing_is_answered_before_its_commit(registry: Registry) -> None:
     writer = GroupWriter(registry, lambda pairs: [])
     original = registry.write_session
 
-    def slow_commit_session():  # type: ignore[no-untyped-def]
-        cm = original()
+    def slow_commit_session(**options):  # type: ignore[no-untyped-def]
+        cm = original(**options)
         session = cm.__enter__()
         commit = session.commit
 
@@ -161,3 +161,35 @@ def test_signed_links_are_read_by_itsdangerous() -> None:
     tampered = token[:-2] + ("A" if token[-2] != "A" else "B") + token[-1]
     with pytest.raises(Exception, match="invalid"):
         signer.load(tampered, "confirm")
+
+
+def test_the_loop_runs_on_while_another_process_holds_the_lock(tmp_path: Path) -> None:
+    """The writer never sleeps in SQLite's busy handler (the mail sender, another process,
+    writes now and then): the loop serves on, and the batch commits once the lock is free."""
+    import sqlite3
+    import time
+
+    path = tmp_path / "held.db"
+    with open_registry(f"sqlite:///{path}") as registry:
+        writer = GroupWriter(registry, lambda pairs: [])
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+
+        async def run() -> None:
+            task = asyncio.ensure_future(writer.submit_async(submission("held@example.org"), "en"))
+            ticks, began = 0, time.monotonic()
+            while time.monotonic() - began < 0.3:
+                await asyncio.sleep(0.01)
+                ticks += 1
+            assert not task.done() and ticks >= 10
+            other.execute("COMMIT")
+            result = await asyncio.wait_for(task, 10)
+            assert result.outcome == "pending"
+            await writer.stop()
+
+        try:
+            asyncio.run(run())
+        finally:
+            other.close()
+        with registry.read_session() as session:
+            assert session.execute(sa.text("SELECT count(*) FROM objections")).scalar_one() == 1

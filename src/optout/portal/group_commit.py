@@ -13,7 +13,10 @@ millisecond for a batch, and a writer thread would instead wait for the GIL afte
 statement (the sqlite3 module releases it for each one; under load each wait can last the
 interpreter's whole switch interval). Only the commit, which waits for the disk, runs on a
 thread of its own; requests keep arriving meanwhile and make the next batch, which starts
-in the very callback that answers the last one.
+in the very callback that answers the last one. Where another process (the mail sender)
+holds SQLite's write lock, the writer does not wait in SQLite's busy handler, which would
+stall the loop for milliseconds: it tries again a millisecond later, serving requests
+meanwhile.
 
 If a batch's transaction fails, nothing of it was stored: each submission is then written
 again in a transaction of its own, so one bad submission fails only its own request.
@@ -31,11 +34,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from optout.registry import Registry
+from optout.registry.db import RegistryBusy
 from optout.registry.outbox import NewMail, enqueue_mails
 from optout.registry.submissions import Submission, Submitted, submit_objections
 
 log = logging.getLogger("optout.portal")
 MAX_BATCH = 512
+BUSY_RETRY_S = 0.001  # how soon the writer tries again when another process holds the lock
 
 
 @dataclass(slots=True)
@@ -125,10 +130,21 @@ class GroupWriter:
             if self._idle is not None:
                 self._idle.set()
             return
-        batch = self._take()
         transaction = ExitStack()
         try:
-            session = transaction.enter_context(self.registry.write_session())
+            session = transaction.enter_context(self.registry.write_session(wait=False))
+        except RegistryBusy:  # another process writes: look again soon, the loop runs on
+            transaction.close()
+            assert self._loop is not None
+            self._loop.call_later(BUSY_RETRY_S, self._next)
+            return
+        except Exception as exc:
+            transaction.close()
+            self._one_by_one(self._take(), exc)
+            self._next()
+            return
+        batch = self._take()
+        try:
             results = submit_objections(session, [item.submission for item in batch])
             mails = self.compose(list(zip(batch, results, strict=True)))
             if mails:

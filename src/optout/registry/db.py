@@ -23,6 +23,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 ALEMBIC_INI = PACKAGE_DIR / "alembic.ini"
 MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
 READ_ONLY = "optout_read_only"
+NO_WAIT = "optout_no_wait"
 SQLITE_BUSY_TIMEOUT_MS = 60_000
 _MIGRATION_LOCK = threading.Lock()  # Alembic's ``context`` is process-global, not thread-safe
 MIGRATION_LOCK_ID = 0x6F70746F7575  # pg_advisory_lock key of migrate() (env.py uses ...74)
@@ -68,9 +69,23 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _begin_sqlite_transaction(conn: sa.Connection) -> None:
-    """Writers take SQLite's write lock up front (BEGIN IMMEDIATE): one writer at a time."""
-    read_only = conn.get_execution_options().get(READ_ONLY, False)
-    conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+    """Writers take SQLite's write lock up front (BEGIN IMMEDIATE): one writer at a time.
+    A no-wait writer gets "database is locked" at once where another process holds it."""
+    options = conn.get_execution_options()
+    if options.get(READ_ONLY, False):
+        conn.exec_driver_sql("BEGIN")
+    elif options.get(NO_WAIT, False):
+        conn.exec_driver_sql("PRAGMA busy_timeout=0")
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        finally:
+            conn.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class RegistryBusy(Exception):
+    """Another writer holds the registry's write lock (``write_session(wait=False)``)."""
 
 
 def alembic_config(connection: sa.Connection | None = None) -> Config:
@@ -150,6 +165,22 @@ def _read_only(engine: sa.Engine) -> sa.Engine:
     return engine.execution_options(**{READ_ONLY: True})
 
 
+class _NoLock:
+    """PostgreSQL's writers need no lock of this process's (``threading.RLock``'s interface)."""
+
+    def acquire(self, blocking: bool = True) -> bool:
+        return True
+
+    def release(self) -> None:
+        pass
+
+    def __enter__(self) -> bool:
+        return True
+
+    def __exit__(self, *_exc: object) -> None:
+        pass
+
+
 class Registry:
     """An open registry: its engine and sessions that commit (or roll back) as a unit."""
 
@@ -157,10 +188,13 @@ class Registry:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._read_sessions = sessionmaker(_read_only(engine), expire_on_commit=False)
+        self._no_wait_sessions = sessionmaker(
+            engine.execution_options(**{NO_WAIT: True}), expire_on_commit=False
+        )
         self._pseudonymizer = pseudonymizer
         # SQLite has one writer at a time: this process's writers queue here instead of
         # polling SQLite's busy handler, which sleeps up to 100 ms a try.
-        self._write_lock = threading.RLock() if engine.dialect.name == "sqlite" else nullcontext()
+        self._write_lock = threading.RLock() if engine.dialect.name == "sqlite" else _NoLock()
 
     @property
     def pseudonymizer(self) -> Pseudonymizer:
@@ -176,12 +210,27 @@ class Registry:
             yield session
 
     @contextmanager
-    def write_session(self) -> Iterator[Session]:
+    def write_session(self, *, wait: bool = True) -> Iterator[Session]:
         """A write transaction the caller commits (``session.commit()``, from any one thread
-        at a time); rolled back if it does not. Holds the SQLite writers' lock throughout."""
-        with self._write_lock, self._sessions() as session:
-            session.info["pseudonymizer"] = self.pseudonymizer
-            yield session
+        at a time); rolled back if it does not. Holds the SQLite writers' lock throughout.
+
+        ``wait=False``: the lock is taken at once or ``RegistryBusy`` is raised, so that an
+        event loop never sleeps in SQLite's busy handler while another process writes.
+        """
+        if wait:
+            with self._write_lock, self._sessions() as session:
+                session.info["pseudonymizer"] = self.pseudonymizer
+                yield session
+            return
+        if not self._write_lock.acquire(blocking=False):
+            raise RegistryBusy
+        try:
+            with self._no_wait_sessions() as session:
+                session.info["pseudonymizer"] = self.pseudonymizer
+                _begin_now(session)
+                yield session
+        finally:
+            self._write_lock.release()
 
     @contextmanager
     def read_session(self) -> Iterator[Session]:
@@ -201,6 +250,16 @@ class Registry:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+def _begin_now(session: Session) -> None:
+    """Begin the transaction (SQLite: take the write lock); RegistryBusy if it is held."""
+    try:
+        session.connection()
+    except sa.exc.OperationalError as exc:
+        if "locked" in str(exc.orig) or "busy" in str(exc.orig):
+            raise RegistryBusy from exc
+        raise
 
 
 def open_registry(
