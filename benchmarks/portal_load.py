@@ -21,12 +21,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -130,16 +133,6 @@ def report(name: str, result: dict[str, float]) -> None:
           f"{result['load_before']:.1f} → {result['load_after']:.1f})", flush=True)
 
 
-def measure_bare(env: dict[str, str], script: Path, args: argparse.Namespace) -> dict[str, float]:
-    process, url = start(["-c", BARE_APP], env)
-    try:
-        result = run_wrk(url, script, args)
-    finally:
-        stop(process)
-    report("bare", result)
-    return result
-
-
 def registry_state(url: str) -> dict[str, object]:
     """Objections stored, emails queued and sent, and whether the audit chain verifies."""
     from optout.registry import open_registry, verify_chain
@@ -183,37 +176,73 @@ def scratch_postgres(admin_url: str) -> tuple[str, Callable[[], None]]:
     return url, drop
 
 
-def backend(name: str, db_url: str, work: Path, script: Path, args: argparse.Namespace,
-            bare_rate: float) -> dict[str, object]:  # fmt: skip
-    """The portal on one database: wrk, the checks, then the outbox drained."""
+@dataclass
+class Target:
+    """A server under test, and what wrk measured of it in each round."""
+
+    name: str
+    url: str
+    database_url: str | None = None  # None: the bare handler
+    rounds: list[dict[str, float]] = field(default_factory=list)
+
+    def total(self) -> dict[str, float]:
+        """All rounds together: accepted per second over their time, the worst round's p99."""
+        accepted = sum(r["accepted"] for r in self.rounds)
+        seconds = sum(r["duration_us"] for r in self.rounds) / 1e6
+        return {"accepted": accepted, "rate": accepted / seconds,
+                "p50_us": statistics.median(r["p50_us"] for r in self.rounds),
+                "p99_us": max(r["p99_us"] for r in self.rounds),
+                "status_errors": sum(r["status_errors"] for r in self.rounds),
+                "timeouts": sum(r["timeouts"] for r in self.rounds),
+                "load_before": self.rounds[0]["load_before"],
+                "load_after": self.rounds[-1]["load_after"]}  # fmt: skip
+
+
+def start_portal(name: str, db_url: str, work: Path, stack: ExitStack) -> Target:
+    """``optout serve`` on ``db_url`` (mail written as .eml files under ``work``)."""
     env = {**os.environ, "PWD": str(work), "OPTOUT_DATABASE_URL": db_url,
            "OPTOUT_MAIL_OUTBOX": str(work / f"outbox-{name}"),
            "OPTOUT_SECRET_KEY": "benchmark-secret-0123456789"}  # fmt: skip
     env.pop("OPTOUT_SMTP_URL", None)
     process, url = start(PORTAL_SERVE, env)
-    try:
-        result = run_wrk(url, script, args)
-        report(name, result)
-        state = registry_state(db_url)
-        drained = drain(db_url, args.drain)
-    finally:
-        stop(process)
+    stack.callback(stop, process)
+    return Target(name, url, db_url)
+
+
+def check(target: Target, bare_rate: float, args: argparse.Namespace) -> dict[str, object]:
+    """Every accepted objection stored, each with its email, the chain intact; then the
+    outbox drained (the server still runs)."""
+    total = target.total()
+    assert target.database_url is not None
+    state = registry_state(target.database_url)
+    drained = drain(target.database_url, args.drain)
     stored, queued = state["stored"], sum(state["mails"].values())  # type: ignore[attr-defined]
-    ok = stored >= result["accepted"] and queued == stored and state["chain_ok"]
-    print(f"{'':>10}  {stored} objections stored for {result['accepted']} accepted, {queued} "
+    ok = stored >= total["accepted"] and queued == stored and state["chain_ok"]
+    print(f"{'':>10}  {stored} objections stored for {total['accepted']} accepted, {queued} "
           f"emails queued, audit chain {'verifies' if state['chain_ok'] else 'BROKEN'} "
           f"({state['audit_entries']} entries): "
           f"{'every accepted objection is there' if ok else 'MISSING OBJECTIONS OR MAIL'}; "
-          f"{result['rate'] / bare_rate:.0%} of the bare handler's rate; outbox "
+          f"{total['rate'] / bare_rate:.0%} of the bare handler's rate; outbox "
           + (f"delivered {drained:.1f} s after the run" if drained is not None
              else f"NOT delivered within {args.drain:.0f} s"), flush=True)  # fmt: skip
-    return {**result, **state, "all_stored": ok, "ratio": result["rate"] / bare_rate,
-            "drain_s": drained}  # fmt: skip
+    return {**total, **state, "all_stored": ok, "ratio": total["rate"] / bare_rate,
+            "drain_s": drained, "rounds": target.rounds}  # fmt: skip
+
+
+def run_rounds(targets: list[Target], script: Path, args: argparse.Namespace) -> None:
+    """wrk against each target in turn, ``--rounds`` times: a drift of the machine's speed
+    during the run then touches every target alike."""
+    for number in range(1, args.rounds + 1):
+        for target in targets:
+            target.rounds.append(run_wrk(target.url, script, args))
+            report(f"{target.name} {number}", target.rounds[-1])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--duration", type=int, default=10, help="seconds of each wrk run")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="times each server is measured, in turn with the others")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--drain", type=float, default=60.0,
@@ -223,21 +252,25 @@ def main() -> None:
     args = parser.parse_args()
     print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at the start",
           flush=True)
-    with tempfile.TemporaryDirectory(prefix="optout-load-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="optout-load-") as tmp, ExitStack() as stack:
         work = Path(tmp)
         script = work / "post.lua"
         script.write_text(WRK_SCRIPT)
-        env = {**os.environ, "PWD": str(work)}
-        bare = measure_bare(env, script, args)
-        results = {"bare": bare,
-                   "sqlite": backend("sqlite", f"sqlite:///{work / 'registry.db'}", work,
-                                     script, args, bare["rate"])}  # fmt: skip
+        process, url = start(["-c", BARE_APP], {**os.environ, "PWD": str(work)})
+        stack.callback(stop, process)
+        bare = Target("bare", url)
+        targets = [bare, start_portal("sqlite", f"sqlite:///{work / 'registry.db'}", work, stack)]
         if not args.no_postgres:
-            url, drop = scratch_postgres(args.postgres)
-            try:
-                results["postgres"] = backend("postgres", url, work, script, args, bare["rate"])
-            finally:
-                drop()
+            db_url, drop = scratch_postgres(args.postgres)
+            stack.callback(drop)
+            targets.append(start_portal("postgres", db_url, work, stack))
+        run_rounds(targets, script, args)
+        for target in targets:
+            report(f"{target.name} all", target.total())
+        bare_rate = bare.total()["rate"]
+        results: dict[str, object] = {"bare": {**bare.total(), "rounds": bare.rounds}}
+        for target in targets[1:]:
+            results[target.name] = check(target, bare_rate, args)
     sqlite = results["sqlite"]
     met = sqlite["ratio"] >= 0.6 and sqlite["p99_us"] <= 200_000 and sqlite["all_stored"]
     verdict = "met" if met else "NOT met"
