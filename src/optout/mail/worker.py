@@ -6,7 +6,8 @@ waits on a pipe: the portal writes a byte after each commit that queued mail (a 
 means a wake-up is pending already; the child then waits ``gather`` seconds so that a
 burst's mail goes out in a few large rounds), and closing the pipe tells the child to
 finish its round and exit, which it also does when the portal dies. Settings (transport, secret)
-come from the environment the child inherits; the registry URL is passed explicitly.
+come from the environment the child inherits; the registry URL is passed explicitly. The
+child runs at a lower CPU priority (``nice`` 10) than the portal it serves.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from optout.mail.sender import (
     OutboxSender,
     log,
 )
+
+NICENESS = 10  # mail waits a little; a request waiting for its answer yields to nothing
 
 
 class SenderProcess:
@@ -83,6 +86,7 @@ class SenderProcess:
 def main(argv: list[str] | None = None) -> None:
     """The child: deliver, wait for a wake-up (or ``idle_poll``), until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the portal's to handle
+    os.nice(NICENESS)
     parser = argparse.ArgumentParser(prog="optout.mail.worker")
     parser.add_argument("wake_fd", type=int)
     parser.add_argument("--batch", type=int, default=50)
