@@ -30,3 +30,16 @@ def test_batches_are_cut_and_come_back_in_order(workers: int) -> None:
     assert [v for b in results for v in b.column("n").to_pylist()] == [
         0, 2, 4, 6, 8, 10, 12, 200, 202
     ]
+
+
+def test_fewer_collections_lets_the_collector_rest_and_restores_it() -> None:
+    import gc
+
+    from optout.pipeline.engine import fewer_collections
+
+    before, frozen = gc.get_threshold(), gc.get_freeze_count()
+    kept = [[i] for i in range(1_000)]  # objects that exist when the block starts
+    with fewer_collections(50_000):
+        assert gc.get_threshold()[0] == 50_000
+        assert gc.get_freeze_count() >= frozen + len(kept)
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0

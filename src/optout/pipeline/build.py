@@ -18,7 +18,7 @@ from optout.corpus.reader import ExportReader
 from optout.corpus.schema import ACCOUNTS_SCHEMA
 from optout.errors import InputError
 from optout.keys import Pseudonymizer
-from optout.pipeline.engine import LocalEngine
+from optout.pipeline.engine import LocalEngine, fewer_collections
 from optout.pipeline.facts import (
     AccountFacts,
     ObjectorSet,
@@ -152,6 +152,16 @@ def build_dataset(
     on_rows: ProgressCallback | None = None,
 ) -> BuildResult:
     """Build the next version of the dataset in ``request.out_dir``."""
+    with fewer_collections():
+        return _build(request, registry, secret, on_rows)
+
+
+def _build(
+    request: BuildRequest,
+    registry: Registry,
+    secret: bytes,
+    on_rows: ProgressCallback | None,
+) -> BuildResult:
     as_of = resolve_as_of(request.as_of)
     policy = request.policy
     engine = LocalEngine(request.workers)
