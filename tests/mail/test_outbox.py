@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from pathlib import Path
 
@@ -109,8 +110,19 @@ def test_a_woken_sender_gathers_a_burst_into_one_round(registry: Registry) -> No
 
     transport = Batches()
     sender = OutboxSender(registry, transport, idle_poll=60.0, gather=0.5)  # type: ignore[arg-type]
+    first_round = threading.Event()
+    look = sender.send_due
+
+    def send_due() -> int:
+        try:
+            return look()
+        finally:
+            first_round.set()
+
+    sender.send_due = send_due  # type: ignore[method-assign]
     sender.start()
     try:
+        assert first_round.wait(10)  # the thread's first look (nothing due) is behind us
         queue(registry, 1)
         sender.wake()
         time.sleep(0.1)

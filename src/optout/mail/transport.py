@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
-import functools
 import os
 import smtplib
 import ssl
@@ -32,71 +30,26 @@ class Transport(Protocol):
 
 
 class DirectoryTransport:
-    """Writes each message as a .eml file: all of a batch to temporary names, one flush of
-    the file system to disk (``syncfs``; one ``fsync`` per file where there is none), then
-    renamed and the directory flushed. A message counts as sent only once its file is on
-    disk; a crash before that leaves it pending, to be written again."""
+    """Writes each message as a .eml file (written to a temporary name, then renamed)."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
 
     def send_many(self, messages: list[tuple[str, str]]) -> list[Exception | None]:
         self.directory.mkdir(parents=True, exist_ok=True)
-        written = [self._write(message) for _recipient, message in messages]
-        parts = [part for part in written if isinstance(part, Path)]
-        try:
-            if not _sync_file_system(self.directory):
-                for part in parts:
-                    _fsync_path(part)
-            for part in parts:
-                part.rename(part.with_name(part.name[1 : -len(".part")]))
-            _fsync_path(self.directory)
-        except OSError as exc:
-            for part in parts:
-                part.unlink(missing_ok=True)
-            return [exc] * len(messages)
-        return [part if isinstance(part, OSError) else None for part in written]
+        return [self._write(message) for _recipient, message in messages]
 
-    def _write(self, message: str) -> Path | OSError:
-        """The message in a hidden ``.NAME.eml.part`` file (not yet flushed)."""
-        partial = self.directory / f".{time.time_ns():020d}-{uuid.uuid4().hex[:8]}.eml.part"
+    def _write(self, message: str) -> Exception | None:
+        name = f"{time.time_ns():020d}-{uuid.uuid4().hex[:8]}.eml"
+        partial = self.directory / f".{name}.part"
         try:
             with partial.open("w", encoding="utf-8", newline="") as handle:
                 handle.write(message)
+                handle.flush()
+                os.fsync(handle.fileno())
+            partial.rename(self.directory / name)
         except OSError as exc:
             return exc
-        return partial
-
-
-def _fsync_path(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
-def _sync_file_system(directory: Path) -> bool:
-    """Flush the file system holding ``directory`` with one ``syncfs`` (Linux); False where
-    that call is missing."""
-    syncfs = getattr(_libc(), "syncfs", None)
-    if syncfs is None:
-        return False
-    descriptor = os.open(directory, os.O_RDONLY)
-    try:
-        if syncfs(descriptor) != 0:
-            error = ctypes.get_errno()
-            raise OSError(error, os.strerror(error))
-    finally:
-        os.close(descriptor)
-    return True
-
-
-@functools.cache
-def _libc() -> ctypes.CDLL | None:
-    try:
-        return ctypes.CDLL(None, use_errno=True)
-    except OSError:
         return None
 
 
