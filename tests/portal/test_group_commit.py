@@ -193,3 +193,36 @@ def test_the_loop_runs_on_while_another_process_holds_the_lock(tmp_path: Path) -
             other.close()
         with registry.read_session() as session:
             assert session.execute(sa.text("SELECT count(*) FROM objections")).scalar_one() == 1
+
+
+def test_a_lock_held_past_the_busy_timeout_fails_the_queued_submissions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer's retries end: as SQLite's busy timeout would, after ``BUSY_TIMEOUT_S``
+    of a lock held without a break, the waiting requests get RegistryBusy."""
+    import sqlite3
+
+    from optout.portal import group_commit
+    from optout.registry.db import RegistryBusy
+
+    monkeypatch.setattr(group_commit, "BUSY_TIMEOUT_S", 0.2)
+    path = tmp_path / "held.db"
+    with open_registry(f"sqlite:///{path}") as registry:
+        writer = GroupWriter(registry, lambda pairs: [])
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+
+        async def run() -> None:
+            with pytest.raises(RegistryBusy):
+                await asyncio.wait_for(
+                    writer.submit_async(submission("late@example.org"), "en"), 10
+                )
+            other.execute("COMMIT")
+            result = await writer.submit_async(submission("later@example.org"), "en")
+            assert result.outcome == "pending"
+            await writer.stop()
+
+        try:
+            asyncio.run(run())
+        finally:
+            other.close()

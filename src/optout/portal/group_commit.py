@@ -15,8 +15,9 @@ interpreter's whole switch interval). Only the commit, which waits for the disk,
 thread of its own; requests keep arriving meanwhile and make the next batch, which starts
 in the very callback that answers the last one. Where another process (the mail sender)
 holds SQLite's write lock, the writer does not wait in SQLite's busy handler, which would
-stall the loop for milliseconds: it tries again a millisecond later, serving requests
-meanwhile.
+stall the loop for milliseconds: it tries again 1 ms later (doubling up to 16 ms), serving
+requests meanwhile; a lock held for 60 s without a break fails the queued submissions, as
+SQLite's busy timeout would.
 
 If a batch's transaction fails, nothing of it was stored: each submission is then written
 again in a transaction of its own, so one bad submission fails only its own request.
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -34,13 +36,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from optout.registry import Registry
-from optout.registry.db import RegistryBusy
+from optout.registry.db import SQLITE_BUSY_TIMEOUT_MS, RegistryBusy
 from optout.registry.outbox import NewMail, enqueue_mails
 from optout.registry.submissions import Submission, Submitted, submit_objections
 
 log = logging.getLogger("optout.portal")
 MAX_BATCH = 512
 BUSY_RETRY_S = 0.001  # how soon the writer tries again when another process holds the lock
+BUSY_RETRY_MAX_S = 0.016
+BUSY_TIMEOUT_S = SQLITE_BUSY_TIMEOUT_MS / 1000  # then the queued submissions fail
 
 
 @dataclass(slots=True)
@@ -73,6 +77,8 @@ class GroupWriter:
         self._busy = False  # a batch is being written (its commit may be on the thread)
         self._idle: asyncio.Event | None = None
         self._committer: ThreadPoolExecutor | None = None
+        self._busy_since: float | None = None  # when the lock was first found held
+        self._busy_tries = 0
 
     # -- callers ------------------------------------------------------------------------
 
@@ -133,16 +139,15 @@ class GroupWriter:
         transaction = ExitStack()
         try:
             session = transaction.enter_context(self.registry.write_session(wait=False))
-        except RegistryBusy:  # another process writes: look again soon, the loop runs on
+        except RegistryBusy as exc:  # another process writes: look again soon, serve meanwhile
             transaction.close()
-            assert self._loop is not None
-            self._loop.call_later(BUSY_RETRY_S, self._next)
+            self._wait_for_lock(exc)
             return
         except Exception as exc:
             transaction.close()
-            self._one_by_one(self._take(), exc)
-            self._next()
+            self._failed(self._take(), exc)
             return
+        self._busy_since = None
         batch = self._take()
         try:
             results = submit_objections(session, [item.submission for item in batch])
@@ -151,11 +156,36 @@ class GroupWriter:
                 enqueue_mails(session, mails)
         except Exception as exc:
             transaction.close()  # rolled back: nothing of the batch was stored
-            self._one_by_one(batch, exc)
-            self._next()
+            self._failed(batch, exc)
             return
         assert self._committer is not None
         self._committer.submit(self._commit, session, transaction, batch, results)
+
+    def _wait_for_lock(self, busy: RegistryBusy) -> None:
+        """Try again after a short, growing pause (1 ms, doubling up to 16 ms); after
+        ``BUSY_TIMEOUT_S`` of a lock held without a break, the queued submissions fail."""
+        now = time.monotonic()
+        if self._busy_since is None:
+            self._busy_since, self._busy_tries = now, 0
+        if now - self._busy_since > BUSY_TIMEOUT_S:
+            self._busy_since = None
+            self._failed(self._take(), busy, one_by_one=False)
+            return
+        self._busy_tries += 1
+        delay = min(BUSY_RETRY_S * 2 ** (self._busy_tries - 1), BUSY_RETRY_MAX_S)
+        assert self._loop is not None
+        self._loop.call_later(delay, self._next)
+
+    def _failed(self, batch: list[Queued], error: Exception, *, one_by_one: bool = True) -> None:
+        """A batch that could not be written: each submission again on its own (so that only
+        a bad one fails), or all failed with ``error``; then the next batch."""
+        if one_by_one:
+            self._one_by_one(batch, error)
+        else:
+            log.warning("%d objections not stored: %s", len(batch), type(error).__name__)
+            for item in batch:
+                _settle(item, error=error)
+        self._next()
 
     def _commit(self, session: Any, transaction: ExitStack, batch: list[Queued],
                 results: list[Submitted]) -> None:  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -82,6 +83,9 @@ def _begin_sqlite_transaction(conn: sa.Connection) -> None:
             conn.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     else:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+_SQLITE_BUSY_CODES = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 class RegistryBusy(Exception):
@@ -214,8 +218,10 @@ class Registry:
         """A write transaction the caller commits (``session.commit()``, from any one thread
         at a time); rolled back if it does not. Holds the SQLite writers' lock throughout.
 
-        ``wait=False``: the lock is taken at once or ``RegistryBusy`` is raised, so that an
-        event loop never sleeps in SQLite's busy handler while another process writes.
+        ``wait=False``: on SQLite the lock is taken at once or ``RegistryBusy`` is raised, so
+        that an event loop never sleeps in SQLite's busy handler while another process
+        writes. On PostgreSQL, whose BEGIN takes no lock, it is a plain write session (row
+        locks taken later may still wait).
         """
         if wait:
             with self._write_lock, self._sessions() as session:
@@ -257,7 +263,7 @@ def _begin_now(session: Session) -> None:
     try:
         session.connection()
     except sa.exc.OperationalError as exc:
-        if "locked" in str(exc.orig) or "busy" in str(exc.orig):
+        if getattr(exc.orig, "sqlite_errorcode", None) in _SQLITE_BUSY_CODES:
             raise RegistryBusy from exc
         raise
 
