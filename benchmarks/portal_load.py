@@ -274,6 +274,8 @@ def main() -> None:
     parser.add_argument("--mail-dir", help="where the portal writes its .eml files "
                         "(default: a folder in /dev/shm, else the work folder)")
     args = parser.parse_args()
+    if args.rounds < 1 or args.duration < 1:
+        parser.error("--rounds and --duration must be at least 1")
     print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at the start",
           flush=True)
     with tempfile.TemporaryDirectory(prefix="optout-load-") as tmp, ExitStack() as stack:
@@ -292,11 +294,12 @@ def main() -> None:
             backends.append(("postgres", db_url))
         results: dict[str, object] = {}
         for name, db_url in backends:
-            portal = start_portal(name, db_url, work, mail, stack)
-            yardstick = run_rounds(bare, portal, script, args)
-            bare_rate = yardstick.total()["rate"]
-            results[f"bare_{name}"] = {**yardstick.total(), "rounds": yardstick.rounds}
-            results[name] = check(portal, bare_rate, args)
+            with ExitStack() as serving:  # stopped before the next backend's rounds
+                portal = start_portal(name, db_url, work, mail, serving)
+                yardstick = run_rounds(bare, portal, script, args)
+                bare_rate = yardstick.total()["rate"]
+                results[f"bare_{name}"] = {**yardstick.total(), "rounds": yardstick.rounds}
+                results[name] = check(portal, bare_rate, args)
     sqlite = results["sqlite"]
     met = sqlite["ratio"] >= 0.6 and sqlite["p99_us"] <= 200_000 and sqlite["all_stored"]
     verdict = "met" if met else "NOT met"

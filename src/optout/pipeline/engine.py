@@ -38,11 +38,12 @@ def _init_worker(pickled_steps: bytes) -> None:
 
 
 def collect_rarely(threshold: int = GC_THRESHOLD) -> tuple[int, ...]:
-    """Let the cycle collector run rarely while batches stream: what exists now (the steps,
-    the people directory: hundreds of thousands of objects) is frozen out of its scans, and
-    the youngest generation is collected every ``threshold`` allocations instead of 700. The
-    steps make no reference cycles per row; the collector only cost time here (~30% of
-    building the people directory). Returns the thresholds it replaced."""
+    """Let the cycle collector run rarely while batches stream: what exists now (in a
+    worker, the unpickled steps with the people directory: hundreds of thousands of objects)
+    is frozen out of its scans, and the youngest generation is collected every ``threshold``
+    allocations instead of 700. The steps make no reference cycles per row; the collector
+    only cost time here (~30% of building the people directory). Returns the thresholds it
+    replaced."""
     before = gc.get_threshold()
     gc.freeze()
     gc.set_threshold(threshold, *before[1:])
@@ -51,7 +52,8 @@ def collect_rarely(threshold: int = GC_THRESHOLD) -> tuple[int, ...]:
 
 @contextmanager
 def fewer_collections(threshold: int = GC_THRESHOLD) -> Iterator[None]:
-    """``collect_rarely`` for the block, undone after it."""
+    """``collect_rarely`` for the block, undone after it (``gc.unfreeze`` thaws every frozen
+    object, so this is for processes that freeze nothing else, such as the CLI's)."""
     before = collect_rarely(threshold)
     try:
         yield
