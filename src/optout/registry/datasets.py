@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from optout.registry import audit
+from optout.registry.bulk import bulk_insert
 from optout.registry.models import (
     Dataset,
     DatasetEmailAuthor,
@@ -73,7 +74,7 @@ def record_holdings(
         unique = iter(sorted(set(keys)))
         while chunk := list(islice(unique, HOLDINGS_CHUNK)):
             rows = [{"version_id": version_id, "kind": kind, "key": key} for key in chunk]
-            _insert_rows(session, DatasetHolding.__table__, rows)
+            bulk_insert(session, DatasetHolding.__table__, rows)
             written += len(rows)
     return written
 
@@ -89,15 +90,9 @@ def record_email_authors(
             {"version_id": version_id, "email_key": email, "author_key": author}
             for email, author in chunk
         ]
-        _insert_rows(session, DatasetEmailAuthor.__table__, rows)
+        bulk_insert(session, DatasetEmailAuthor.__table__, rows)
         written += len(rows)
     return written
-
-
-def _insert_rows(session: Session, table: sa.Table, rows: list[dict[str, object]]) -> None:
-    """A Core executemany on the session's connection: plain rows need none of the ORM's
-    per-row bookkeeping, which cost more than the inserts themselves."""
-    session.connection().execute(sa.insert(table), rows)
 
 
 def authors_of_emails(
