@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -10,12 +14,14 @@ import pytest
 import sqlalchemy as sa
 
 from optout.config import get_settings
+from optout.portal import group_commit
 from optout.portal.app import create_app
 from optout.portal.config import PortalConfig
 from optout.portal.flows import Portal
 from optout.portal.group_commit import GroupWriter
 from optout.portal.links import LinkSigner
 from optout.registry import Registry, open_registry, verify_chain
+from optout.registry.db import RegistryBusy
 from optout.registry.outbox import NewMail, mail_counts
 from optout.registry.submissions import Submission, submission_row
 from tests.portal.support import eml_files, free_port, live_server, wait_for
@@ -163,66 +169,64 @@ def test_signed_links_are_read_by_itsdangerous() -> None:
         signer.load(tampered, "confirm")
 
 
-def test_the_loop_runs_on_while_another_process_holds_the_lock(tmp_path: Path) -> None:
-    """The writer never sleeps in SQLite's busy handler (the mail sender, another process,
-    writes now and then): the loop serves on, and the batch commits once the lock is free."""
-    import sqlite3
-    import time
+@dataclass
+class HeldLock:
+    """A registry, its group writer, and another connection holding SQLite's write lock
+    (as the mail sender's process does now and then)."""
 
+    registry: Registry
+    writer: GroupWriter
+    other: sqlite3.Connection
+
+
+@pytest.fixture
+def held_lock(tmp_path: Path) -> Iterator[HeldLock]:
     path = tmp_path / "held.db"
     with open_registry(f"sqlite:///{path}") as registry:
-        writer = GroupWriter(registry, lambda pairs: [])
         other = sqlite3.connect(path, isolation_level=None)
         other.execute("BEGIN IMMEDIATE")
-
-        async def run() -> None:
-            task = asyncio.ensure_future(writer.submit_async(submission("held@example.org"), "en"))
-            ticks, began = 0, time.monotonic()
-            while time.monotonic() - began < 0.3:
-                await asyncio.sleep(0.01)
-                ticks += 1
-            assert not task.done() and ticks >= 10
-            other.execute("COMMIT")
-            result = await asyncio.wait_for(task, 10)
-            assert result.outcome == "pending"
-            await writer.stop()
-
         try:
-            asyncio.run(run())
+            yield HeldLock(registry, GroupWriter(registry, lambda pairs: []), other)
         finally:
             other.close()
-        with registry.read_session() as session:
-            assert session.execute(sa.text("SELECT count(*) FROM objections")).scalar_one() == 1
+
+
+def test_the_loop_runs_on_while_another_process_holds_the_lock(held_lock: HeldLock) -> None:
+    """The writer never sleeps in SQLite's busy handler: the loop serves on, and the batch
+    commits once the lock is free."""
+    writer = held_lock.writer
+
+    async def run() -> None:
+        task = asyncio.ensure_future(writer.submit_async(submission("held@example.org"), "en"))
+        ticks, began = 0, time.monotonic()
+        while time.monotonic() - began < 0.3:
+            await asyncio.sleep(0.01)
+            ticks += 1
+        assert not task.done() and ticks >= 10
+        held_lock.other.execute("COMMIT")
+        result = await asyncio.wait_for(task, 10)
+        assert result.outcome == "pending"
+        await writer.stop()
+
+    asyncio.run(run())
+    with held_lock.registry.read_session() as session:
+        assert session.execute(sa.text("SELECT count(*) FROM objections")).scalar_one() == 1
 
 
 def test_a_lock_held_past_the_busy_timeout_fails_the_queued_submissions(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    held_lock: HeldLock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The writer's retries end: as SQLite's busy timeout would, after ``BUSY_TIMEOUT_S``
     of a lock held without a break, the waiting requests get RegistryBusy."""
-    import sqlite3
-
-    from optout.portal import group_commit
-    from optout.registry.db import RegistryBusy
-
     monkeypatch.setattr(group_commit, "BUSY_TIMEOUT_S", 0.2)
-    path = tmp_path / "held.db"
-    with open_registry(f"sqlite:///{path}") as registry:
-        writer = GroupWriter(registry, lambda pairs: [])
-        other = sqlite3.connect(path, isolation_level=None)
-        other.execute("BEGIN IMMEDIATE")
+    writer = held_lock.writer
 
-        async def run() -> None:
-            with pytest.raises(RegistryBusy):
-                await asyncio.wait_for(
-                    writer.submit_async(submission("late@example.org"), "en"), 10
-                )
-            other.execute("COMMIT")
-            result = await writer.submit_async(submission("later@example.org"), "en")
-            assert result.outcome == "pending"
-            await writer.stop()
+    async def run() -> None:
+        with pytest.raises(RegistryBusy):
+            await asyncio.wait_for(writer.submit_async(submission("late@example.org"), "en"), 10)
+        held_lock.other.execute("COMMIT")
+        result = await writer.submit_async(submission("later@example.org"), "en")
+        assert result.outcome == "pending"
+        await writer.stop()
 
-        try:
-            asyncio.run(run())
-        finally:
-            other.close()
+    asyncio.run(run())
