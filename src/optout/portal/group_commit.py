@@ -204,12 +204,12 @@ class GroupWriter:
         """On the loop: answer the batch's requests, then start the next batch at once."""
         transaction.close()
         if error is not None:
-            self._one_by_one(batch, error)
-        else:
-            self.batches += 1
-            self.committed()
-            for item, result in zip(batch, results, strict=True):
-                _settle(item, result=result)
+            self._failed(batch, error)
+            return
+        self.batches += 1
+        self.committed()
+        for item, result in zip(batch, results, strict=True):
+            _settle(item, result=result)
         self._next()
 
     def _take(self) -> list[Queued]:
