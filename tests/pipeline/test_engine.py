@@ -32,6 +32,22 @@ def test_batches_are_cut_and_come_back_in_order(workers: int) -> None:
     ]
 
 
+@dataclass(frozen=True)
+class AddOffset:
+    offset: object  # a lambda: it cannot be pickled, so workers must inherit it
+    name: str = "add_offset"
+
+    def __call__(self, batch: pa.RecordBatch) -> StepResult:
+        return StepResult(batch.set_column(0, "n", pc.add(batch.column("n"), self.offset())))
+
+
+def test_workers_inherit_the_steps_without_pickling_them() -> None:
+    batches = [pa.RecordBatch.from_pydict({"n": [1, 2, 3]})]
+    engine = LocalEngine(2, batch_rows=2)
+    results = [r.batch for r in engine.run([AddOffset(lambda: 10)], batches)]
+    assert [v for b in results for v in b.column("n").to_pylist()] == [11, 12, 13]
+
+
 def test_fewer_collections_lets_the_collector_rest_and_restores_it() -> None:
     import gc
 

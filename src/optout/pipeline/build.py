@@ -36,6 +36,7 @@ from optout.pipeline.media import (
     save_cache,
     sweep_media,
 )
+from optout.pipeline.readahead import ReadAhead
 from optout.pipeline.report import write_report
 from optout.pipeline.steps import (
     DIGEST_MODULUS,
@@ -48,6 +49,7 @@ from optout.pipeline.steps import (
     ShapeOutput,
     Step,
     StepResult,
+    run_steps,
 )
 from optout.pipeline.writer import (
     BucketedWriter,
@@ -93,9 +95,14 @@ class BuildTotals:
     author_keys: set[str] = field(default_factory=set)
     media: set[str] = field(default_factory=set)
 
-    def add(self, result: StepResult) -> None:
+    def count(self, result: StepResult) -> None:
+        """Merge what a result excluded and counted (its rows go on to further steps)."""
         self.excluded += result.excluded
         self.counters += result.counters
+
+    def add(self, result: StepResult) -> None:
+        """Merge a final result: its counts, and its rows as output."""
+        self.count(result)
         self.rows_out += result.batch.num_rows
         self.author_keys.update(pc.unique(result.batch.column("author_key")).to_pylist())
         self.media |= referenced_media([result.batch])
@@ -164,36 +171,37 @@ def _build(
 ) -> BuildResult:
     as_of = resolve_as_of(request.as_of)
     policy = request.policy
-    engine = LocalEngine(request.workers)
-    engine.start()  # the workers' forkserver imports while this process prepares the steps
     pseudonymizer = Pseudonymizer(secret)
     reader = ExportReader(request.export_dir, skip_invalid=request.skip_invalid)
     accounts = pa.Table.from_batches(list(reader.accounts()), schema=ACCOUNTS_SCHEMA)
-    objectors = load_objectors(registry)
     notified = notified_accounts(reader.notices(), notice_cutoff(policy, as_of))
-    notified |= load_notified(registry, notice_cutoff(policy, as_of))
-    buckets = request.buckets or bucket_count(_estimated_rows(request.export_dir))
-    facts = build_account_facts(accounts, objectors, notified, policy, pseudonymizer, buckets)
-    steps = build_steps(policy, as_of, accounts, facts, objectors, pseudonymizer, buckets)
-    warnings = _policy_warnings(policy, facts)
-    planner = media_planner(request, steps, engine.workers)
-
-    data_dir = request.out_dir / "data"
-    remove_orphan_files(data_dir)
-    writer = BucketedWriter(data_dir, buckets)
-    totals = BuildTotals()
-    try:
-        content = planner.annotate(_counted(reader.content(), totals, on_rows))
-        for result in engine.run(steps, content):
-            writer.write(result.batch)
-            totals.add(result)
-        _raise_on_invalid(reader, request.skip_invalid)
-        files = writer.close()
-    except BaseException:
-        writer.abort()  # images written so far are orphans: the next build or purge deletes them
-        raise
-    finally:
-        planner.close()
+    # the content is read and checked from now on, while the steps are prepared
+    with ReadAhead(reader.content(), name="export-reader") as content:
+        objectors = load_objectors(registry)
+        notified |= load_notified(registry, notice_cutoff(policy, as_of))
+        buckets = request.buckets or bucket_count(_estimated_rows(request.export_dir))
+        facts = build_account_facts(accounts, objectors, notified, policy, pseudonymizer, buckets)
+        selection, steps = build_steps(
+            policy, as_of, accounts, facts, objectors, pseudonymizer, buckets
+        )
+        engine = LocalEngine(request.workers)
+        planner = media_planner(request, steps, engine.workers)
+        data_dir = request.out_dir / "data"
+        remove_orphan_files(data_dir)
+        writer = BucketedWriter(data_dir, buckets)
+        totals = BuildTotals()
+        try:
+            selected = _selected(_counted(content, totals, on_rows), selection, totals)
+            for result in engine.run(steps, planner.annotate(selected)):
+                writer.write(result.batch)
+                totals.add(result)
+            _raise_on_invalid(reader, request.skip_invalid)
+            files = writer.close()
+        except BaseException:
+            writer.abort()  # images written so far are orphans: the next build or purge removes
+            raise
+        finally:
+            planner.close()
     version = commit_snapshot(data_dir, files.values())
     totals.counters += planner.counters
     media = finish_media(request.out_dir, planner, totals)
@@ -203,12 +211,12 @@ def _build(
         request, policy, as_of, objectors.watermark, version, buckets, files, totals, invalid
     )
     manifest["media"] = media
-    manifest["steps"] = step_summary(steps, totals)
+    manifest["steps"] = step_summary(selection + steps, totals)
     manifest["table_id"] = table_id(data_dir)
     manifest_path = write_manifest(request.out_dir, manifest)
     write_report(request.out_dir, manifest)
     _record_version(registry, request.out_dir, manifest, manifest_path, facts, totals)
-    return BuildResult(manifest, request.out_dir, warnings)
+    return BuildResult(manifest, request.out_dir, warnings=_policy_warnings(policy, facts))
 
 
 def build_steps(
@@ -219,8 +227,10 @@ def build_steps(
     objectors: ObjectorSet,
     pseudonymizer: Pseudonymizer,
     buckets: int,
-) -> list[Step]:
-    """The build's steps, in order; each is a pure function over a record batch."""
+) -> tuple[list[Step], list[Step]]:
+    """The build's steps, in order, each a pure function over a record batch: the selection
+    (cheap columnar steps that decide which rows the dataset uses, run where the batches
+    are read) and the transformation of the selected rows (run by the engine's workers)."""
     keep = policy.redaction.third_party_mentions == "keep"
     objector_ids = frozenset() if keep else facts.objector_ids
     directory = PeopleDirectory.build(
@@ -234,9 +244,8 @@ def build_steps(
         pii=frozenset(policy.redaction.pii),
         pseudonymize_people=policy.redaction.pseudonymize_people,
     )
-    return [
-        AttachAccountFacts(facts.table),
-        ApplyPolicy(policy, as_of),
+    selection: list[Step] = [AttachAccountFacts(facts.table), ApplyPolicy(policy, as_of)]
+    return selection, [
         GuessLanguage(),
         RedactText(
             Redactor(directory, config, pseudonymizer),
@@ -249,19 +258,28 @@ def build_steps(
     ]
 
 
-def media_planner(request: BuildRequest, steps: list[Step], workers: int) -> MediaPlanner:
-    """The planner that processes, once per build, the images of rows the steps will keep.
+def _selected(
+    batches: Iterable[pa.RecordBatch], selection: list[Step], totals: BuildTotals
+) -> Iterator[pa.RecordBatch]:
+    """The rows of each batch the selection keeps, with their authors' facts attached: only
+    these are planned (images) and handed to the workers."""
+    for batch in batches:
+        result = run_steps(selection, batch)
+        totals.count(result)
+        if result.batch.num_rows:
+            yield result.batch
 
-    It reuses the build's own facts, policy and redactor (from ``steps``), so it keeps
-    exactly the rows the workers keep; objectors' tags are never resolved to images.
+
+def media_planner(request: BuildRequest, steps: list[Step], workers: int) -> MediaPlanner:
+    """The planner that processes, once per build, the images of the selected rows.
+
+    It reuses the build's own redactor (from ``steps``) to find who alt texts name;
+    objectors' tags are never resolved to images.
     """
-    attach = _step(steps, AttachAccountFacts)
     redact = _step(steps, RedactText)
     return MediaPlanner(
         request.export_dir,
         request.out_dir,
-        attach,
-        _step(steps, ApplyPolicy),
         redact.redactor,
         redact.objector_ids,
         workers=workers,

@@ -1,12 +1,12 @@
 """The local engine: runs a list of steps over record batches on every core of this machine.
 
-Batches go to a pool of worker processes (each gets the steps once, at start-up), at most
-a few in flight at a time so memory stays flat, and results come back in input order.
-``workers=0`` runs everything in this process (small inputs, debugging).
+Batches go to a pool of worker processes, at most a few in flight at a time so memory stays
+flat, and results come back in input order. ``workers=0`` runs everything in this process
+(small inputs, debugging).
 
-Workers fork from a forkserver that has already imported the build's modules (``start``
-launches it early, so it imports while the caller prepares the steps), and the steps (with
-the people directory, tens of MB for a large platform) are pickled once for all workers.
+Workers are forked from this process once the steps exist, so they start with the build's
+modules imported and the steps (with the people directory, tens of MB for a large platform)
+already in memory, shared copy-on-write: nothing is imported, pickled or rebuilt per worker.
 Batches are cut to at most ``batch_rows`` rows, so work starts early and ends evenly.
 """
 
@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-import multiprocessing.forkserver
 import os
-import pickle
+import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
+from typing import Any
 
 import pyarrow as pa
 
@@ -28,12 +28,11 @@ from optout.pipeline.steps import Step, StepResult, run_steps
 
 _worker_steps: list[Step] = []
 GC_THRESHOLD = 100_000
-PRELOADED = ["optout.pipeline.build"]  # imported once by the forkserver, shared by workers
 
 
-def _init_worker(pickled_steps: bytes) -> None:
+def _init_worker(steps: list[Step]) -> None:
     global _worker_steps
-    _worker_steps = pickle.loads(pickled_steps)
+    _worker_steps = steps  # inherited through the fork, not pickled
     collect_rarely()  # for the worker's life: it only runs the steps
 
 
@@ -84,12 +83,6 @@ class LocalEngine:
         self.in_flight = max(1, self.workers * in_flight_per_worker)
         self.batch_rows = batch_rows
 
-    def start(self) -> None:
-        """Launch the forkserver now (it imports the build's modules in the background)."""
-        if self.workers > 0:
-            multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOADED)
-            multiprocessing.forkserver.ensure_running()
-
     def run(self, steps: list[Step], batches: Iterable[pa.RecordBatch]) -> Iterator[StepResult]:
         """Yield the result of ``steps`` on each batch, in input order."""
         batches = _sliced(batches, self.batch_rows)
@@ -97,14 +90,7 @@ class LocalEngine:
             for batch in batches:
                 yield run_steps(steps, batch)
             return
-        self.start()
-        context = multiprocessing.get_context("forkserver")
-        with ProcessPoolExecutor(
-            max_workers=self.workers,
-            mp_context=context,
-            initializer=_init_worker,
-            initargs=(pickle.dumps(steps, protocol=pickle.HIGHEST_PROTOCOL),),
-        ) as pool:
+        with worker_pool(self.workers, _init_worker, (steps,)) as pool:
             pending: deque[Future[StepResult]] = deque()
             for batch in batches:
                 pending.append(pool.submit(_run_in_worker, batch))
@@ -112,6 +98,20 @@ class LocalEngine:
                     yield pending.popleft().result()
             while pending:
                 yield pending.popleft().result()
+
+
+def worker_pool(workers: int, initializer: Any, initargs: tuple[Any, ...]) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes forked from this one (``initializer(*initargs)`` runs
+    in each, on objects inherited, not pickled). Standard streams are flushed first, so no
+    child writes out what this process had buffered."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=initializer,
+        initargs=initargs,
+    )
 
 
 def _sliced(batches: Iterable[pa.RecordBatch], rows: int) -> Iterator[pa.RecordBatch]:

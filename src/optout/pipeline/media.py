@@ -1,12 +1,13 @@
 """The build's images: strip metadata, blur faces, write content-addressed JPEGs once.
 
 Images are resolved in the build's main process, batch by batch, before the batch goes to a
-worker: ``MediaPlanner`` finds the images of rows the policy keeps (and that tag no objector
-and whose alt text names none), processes the ones it has not seen in a process pool (or
-takes them from the cache under ``DIR/media/``), and attaches the outcome to the batch as a
-``media_plan`` column. The worker step ``ApplyMediaPlan`` turns that into the dataset's
-``media`` column. So each image is processed at most once per build, in parallel, and an
-image only excluded or dropped rows use is never decoded, let alone written.
+worker: ``MediaPlanner`` finds the images of the rows the build selected (those the policy
+keeps) that tag no objector and whose alt text names none, processes the ones it has not
+seen in a process pool (or takes them from the cache under ``DIR/media/``), and attaches the
+outcome to the batch as a ``media_plan`` column. The worker step ``ApplyMediaPlan`` turns
+that into the dataset's ``media`` column. So each image is processed at most once per build,
+in parallel, and an image only excluded or dropped rows use is never decoded, let alone
+written.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import hashlib
 import io
 import json
 import math
-import multiprocessing
 import os
 import tempfile
 import time
@@ -32,6 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from PIL import Image, ImageFilter, ImageOps
 
+from optout.pipeline.engine import worker_pool
 from optout.pipeline.steps import StepResult
 from optout.pipeline.writer import MEDIA_TYPE, sha256_file
 
@@ -84,9 +85,9 @@ class ProcessedImage:
 
 def processing_version() -> str:
     """A fingerprint of everything that decides a processed image's bytes."""
-    import cv2
     import PIL
 
+    cv2 = _opencv()
     settings = (
         ALGORITHM, JPEG_QUALITY, SCALE_FACTOR, PROFILE_SCALE_FACTOR, MIN_NEIGHBORS, MIN_FACE,
         PROFILE_MIN_FACE, CLAHE_CLIP, CLAHE_TILES, MAX_DETECT_SIDE, UPSCALE_BELOW, UPSCALE, PAD,
@@ -152,9 +153,6 @@ _pool_media_dir: Path | None = None
 
 def _init_pool(cache: dict[str, dict[str, Any]], media_dir: Path) -> None:
     global _pool_cache, _pool_media_dir
-    import cv2
-
-    cv2.setNumThreads(1)  # one image per process: the pool already uses every core
     _pool_cache, _pool_media_dir = cache, media_dir
 
 
@@ -192,18 +190,16 @@ def resolve_image(
 
 @dataclass
 class MediaPlanner:
-    """Resolves the images of the rows a build keeps, and attaches them to each batch.
+    """Resolves the images of the rows a build selected, and attaches them to each batch.
 
-    ``attach`` and ``policy`` are the build's own steps (account facts, exclusion reasons),
-    so only images of rows that will reach the dataset are processed; rows that tag an
+    Batches hold only rows that will reach the dataset, with their authors' facts (the
+    build's selection steps ran on them), so no other image is processed; rows that tag an
     objector and images whose alt text names one are planned as dropped and not read.
     A handful of new images is processed inline; more go to a pool of ``workers`` processes.
     """
 
     export_dir: Path
     out_dir: Path
-    attach: Any  # AttachAccountFacts
-    policy: Any  # ApplyPolicy
     redactor: Any  # optout.redact.Redactor: finds who alt texts name
     objector_ids: frozenset[str]
     workers: int = 0
@@ -220,7 +216,8 @@ class MediaPlanner:
         self._cache = load_cache(self.media_dir)
 
     def annotate(self, batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        """Each batch with ``media_plan`` and ``media_keys`` attached (when it has images)."""
+        """Each batch of selected rows with ``media_plan`` and ``media_keys`` attached (when
+        it has images)."""
         try:
             for batch in batches:
                 yield self.plan(batch)
@@ -228,7 +225,7 @@ class MediaPlanner:
             self.close()
 
     def plan(self, batch: pa.RecordBatch) -> pa.RecordBatch:
-        """``batch`` with the plan of every image of the rows the build keeps."""
+        """``batch`` (selected rows) with the plan of every image of its rows."""
         lengths = pc.fill_null(pc.list_value_length(batch.column("media")), 0)
         rows = np.flatnonzero(lengths.to_numpy(zero_copy_only=False) > 0)
         if len(rows) == 0:
@@ -240,17 +237,14 @@ class MediaPlanner:
             self.seconds += time.perf_counter() - started
 
     def _plan(self, batch: pa.RecordBatch, rows: np.ndarray) -> pa.RecordBatch:
-        with_media = self.attach(batch.take(pa.array(rows))).batch
-        kept = pc.is_null(self.policy.reasons(with_media)).to_numpy(zero_copy_only=False)
         plans: list[list[dict[str, Any]] | None] = [None] * batch.num_rows
         keys: list[list[str] | None] = [None] * batch.num_rows
+        with_media = batch.take(pa.array(rows))
         items = with_media.column("media").to_pylist()
         mentions = with_media.column("mentions").to_pylist()
-        regions = with_media.column("a_country").to_pylist()
         wanted: dict[int, list[tuple[int, str]]] = {}
-        for i in np.flatnonzero(kept):
-            row = int(rows[i])
-            plans[row], keys[row], need = self._row_plan(items[i], mentions[i], regions[i])
+        for i, row in enumerate(rows.tolist()):
+            plans[row], keys[row], need = self._row_plan(items[i], mentions[i])
             wanted[row] = need
         self._resolve({path for need in wanted.values() for _, path in need})
         for row, need in wanted.items():
@@ -267,7 +261,7 @@ class MediaPlanner:
         return _with(batch, "media_keys", pa.array(keys, KEYS_TYPE))
 
     def _row_plan(
-        self, items: list[dict[str, Any]], tagged: list[str] | None, region: str | None
+        self, items: list[dict[str, Any]], tagged: list[str] | None
     ) -> tuple[list[dict[str, Any]], list[str], list[tuple[int, str]]]:
         """A row's plan (dropped items filled in), the keys its alt texts name, what to read."""
         dropped = {"path": None, "sha256": None, "dropped": OBJECTOR_TAGGED}
@@ -327,12 +321,7 @@ class MediaPlanner:
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
             self.media_dir.mkdir(parents=True, exist_ok=True)
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=multiprocessing.get_context("forkserver"),
-                initializer=_init_pool,
-                initargs=(self._cache, self.media_dir),
-            )
+            self._pool = worker_pool(self.workers, _init_pool, (self._cache, self.media_dir))
         return self._pool
 
     def close(self) -> None:
@@ -368,8 +357,8 @@ class ApplyMediaPlan:
     """Replace ``media`` by the processed images the planner attached (interfaces §4).
 
     Kept items become ``{path, sha256}``; dropped ones are counted by reason; the keys of
-    people that alt texts name join ``person_keys``. A row with images but no plan (which
-    the planner's policy would have to disagree with the build's for) keeps no images.
+    people that alt texts name join ``person_keys``. A row with images but no plan (one the
+    planner never saw) keeps no images.
     """
 
     name: str = "process_media"
@@ -467,9 +456,7 @@ def detect_faces(image: Image.Image) -> list[Box]:
     small images are searched at ``UPSCALE`` times their size (the cascades' smallest window
     is 20-24 px).
     """
-    import cv2
-    import numpy as np
-
+    cv2 = _opencv()
     width, height = image.size
     scale = detection_scale(width, height)
     gray = np.asarray(image.convert("L"))
@@ -534,10 +521,18 @@ def _pad(box: Box, width: int, height: int) -> Box:
 
 
 @lru_cache(maxsize=1)
-def _contrast() -> Any:
+def _opencv() -> Any:
+    """OpenCV, on one thread: one image per process (a pool of them uses every core), and no
+    process ever holds an OpenCV thread pool, so worker processes can be forked safely."""
     import cv2
 
-    return cv2.createCLAHE(clipLimit=CLAHE_CLIP, tileGridSize=(CLAHE_TILES, CLAHE_TILES))
+    cv2.setNumThreads(1)
+    return cv2
+
+
+@lru_cache(maxsize=1)
+def _contrast() -> Any:
+    return _opencv().createCLAHE(clipLimit=CLAHE_CLIP, tileGridSize=(CLAHE_TILES, CLAHE_TILES))
 
 
 @lru_cache(maxsize=1)
@@ -551,8 +546,7 @@ def _profile_cascade() -> Any:
 
 
 def _load(name: str) -> Any:
-    import cv2
-
+    cv2 = _opencv()
     cascade = cv2.CascadeClassifier(os.path.join(cv2.data.haarcascades, name))
     if cascade.empty():
         raise RuntimeError(f"OpenCV has no Haar cascade {name} (opencv-python-headless < 5)")
