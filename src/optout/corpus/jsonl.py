@@ -20,7 +20,7 @@ from optout.corpus.validate import json_type_problems
 NOT_AN_OBJECT_LINE = re.compile(rb"\n[ \t\r]*[^{ \t\r\n]")
 PARSE_BLOCK_BYTES = 4 << 20  # pyarrow parses blocks of this size on separate threads
 SCHEMA_MISMATCH = "row does not match the export schema"
-NEWLINE, OPEN_BRACE = ord("\n"), ord("{")
+NEWLINE = ord("\n")
 BLOCK_BYTES = 16 << 20  # a DuckDB query costs ~10 ms, so blocks are large
 
 
@@ -75,8 +75,7 @@ def _newline_ends(block: bytes) -> np.ndarray:
 
 def line_count(block: bytes) -> int:
     """Lines in a block; the last one may lack its newline."""
-    newlines = int(np.count_nonzero(np.frombuffer(block, np.uint8) == NEWLINE))
-    return newlines + (not block.endswith(b"\n"))
+    return block.count(b"\n") + (not block.endswith(b"\n"))
 
 
 def split_lines(block: bytes) -> list[bytes]:
@@ -100,7 +99,7 @@ def _block_chunk(
     def exact() -> RawChunk:
         return parse_lines(split_lines(block), first_line, table, options)
 
-    if _every_line_an_object(block):
+    if _every_line_an_object(block, lines):
         parsed = parser.parse(block, lines)
         if parsed is not None:
             rows = np.arange(first_line, first_line + lines, dtype=np.int64)
@@ -108,11 +107,10 @@ def _block_chunk(
     return exact()
 
 
-def _every_line_an_object(block: bytes) -> bool:
-    """Every line starts with "{" (so none is blank and each line is one row)."""
-    starts = _newline_ends(block)
-    data = np.frombuffer(block, np.uint8)
-    return block.startswith(b"{") and bool((data[starts[starts < len(data)]] == OPEN_BRACE).all())
+def _every_line_an_object(block: bytes, lines: int) -> bool:
+    """Every one of the block's ``lines`` starts with "{" (so none is blank and each line is
+    one row): the first does, and so does each line after a newline."""
+    return block.startswith(b"{") and block.count(b"\n{") == lines - 1
 
 
 def _parse_options(table: Table) -> pj.ParseOptions:

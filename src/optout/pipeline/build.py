@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -69,6 +70,7 @@ from optout.registry.objections import confirmed_snapshot
 ESTIMATED_BYTES_PER_ROW = 400
 MEDIA_SUMMARY = ("files", "processed", "reused", "faces_blurred", "dropped")
 ProgressCallback = Callable[[int], None]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,7 @@ def _build(
 ) -> BuildResult:
     as_of = resolve_as_of(request.as_of)
     policy = request.policy
+    inputs = _in_background(input_checksums, request.export_dir)  # hashed meanwhile
     pseudonymizer = Pseudonymizer(secret)
     reader = ExportReader(request.export_dir, skip_invalid=request.skip_invalid)
     accounts = pa.Table.from_batches(list(reader.accounts()), schema=ACCOUNTS_SCHEMA)
@@ -208,7 +211,8 @@ def _build(
 
     invalid = reader.invalid.get("content", 0) if request.skip_invalid else 0
     manifest = make_manifest(
-        request, policy, as_of, objectors.watermark, version, buckets, files, totals, invalid
+        inputs.result(), policy, as_of, objectors.watermark, version, buckets, files, totals,
+        invalid,
     )
     manifest["media"] = media
     manifest["steps"] = step_summary(selection + steps, totals)
@@ -341,7 +345,7 @@ def load_notified(registry: Registry, cutoff: datetime) -> set[str]:
 
 
 def make_manifest(
-    request: BuildRequest,
+    inputs: dict[str, dict[str, Any]],
     policy: Policy,
     as_of: datetime,
     watermark: int,
@@ -369,7 +373,7 @@ def make_manifest(
         "as_of": _iso(as_of),
         "watermark": watermark,
         "code_version": optout.__version__,
-        "inputs": input_checksums(request.export_dir),
+        "inputs": inputs,
         "policy": policy.as_dict(),
         "policy_sha256": policy.sha256,
         "rows_in": rows_in,
@@ -470,6 +474,15 @@ def _counted(
 def _estimated_rows(export_dir: Path) -> int:
     sizes = [p.stat().st_size for p in export_dir.glob("content.*") if p.is_file()]
     return sum(sizes) // ESTIMATED_BYTES_PER_ROW
+
+
+def _in_background(function: Callable[..., T], *args: Any) -> Future[T]:
+    """``function(*args)`` started on a thread of its own; its future."""
+    executor = ThreadPoolExecutor(max_workers=1)
+    try:
+        return executor.submit(function, *args)
+    finally:
+        executor.shutdown(wait=False)  # the thread ends when the call does
 
 
 def _iso(value: datetime) -> str:

@@ -61,6 +61,8 @@ PAD = 0.3
 BLOCKS = 3
 CASCADES = ("haarcascade_frontalface_alt2.xml",)
 PROFILE_CASCADE = "haarcascade_profileface.xml"
+#: How many alt texts the planner remembers who they name (then it starts afresh).
+ALT_TEXT_MEMO = 100_000
 #: Bump when the processing changes in a way the settings above do not show.
 ALGORITHM = 2
 
@@ -209,6 +211,7 @@ class MediaPlanner:
     _images: dict[str, ProcessedImage | None] = field(default_factory=dict)
     _cache: dict[str, dict[str, Any]] = field(default_factory=dict)
     _used: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _named: dict[str, tuple[frozenset[str], bool]] = field(default_factory=dict)
     _pool: ProcessPoolExecutor | None = None
 
     def __post_init__(self) -> None:
@@ -271,7 +274,7 @@ class MediaPlanner:
         keys: set[str] = set()
         need: list[tuple[int, str]] = []
         for index, item in enumerate(items):
-            named, objector = people_named(self.redactor, item.get("alt_text"))
+            named, objector = self._people_named(item.get("alt_text"))
             if objector:
                 plan.append({"path": None, "sha256": None, "dropped": OBJECTOR_NAMED})
                 continue
@@ -279,6 +282,18 @@ class MediaPlanner:
             plan.append({})
             need.append((index, item["path"]))
         return plan, sorted(keys), need
+
+    def _people_named(self, text: str | None) -> tuple[frozenset[str], bool]:
+        """``people_named`` for one alt text, remembered (alt texts repeat a lot)."""
+        if not text:
+            return frozenset(), False
+        found = self._named.get(text)
+        if found is None:
+            if len(self._named) >= ALT_TEXT_MEMO:
+                self._named.clear()
+            keys, objector = people_named(self.redactor, text)
+            found = self._named[text] = (frozenset(keys), objector)
+        return found
 
     def _resolve(self, paths: set[str]) -> None:
         """Process (or find in the cache) every image of ``paths`` not resolved yet."""
