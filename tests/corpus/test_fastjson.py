@@ -130,6 +130,14 @@ def test_progress_counts_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert sum(len(chunk.rows) for chunk in chunks) == 5 and len(chunks) < 5
 
 
+def test_a_block_is_cut_into_pieces_of_about_equal_length() -> None:
+    block = b"".join(b'{"n": %d}\n' % i for i in range(10))
+    pieces = list(jsonl._split_block(block, 4, progress=1000 + len(block)))
+    assert [lines for _, lines, _ in pieces] == [3, 3, 4]  # not 4, 4, 2
+    assert b"".join(piece for piece, _, _ in pieces) == block
+    assert [progress for _, _, progress in pieces][-1] == 1000 + len(block)
+
+
 def test_split_lines_keeps_every_line(tmp_path: Path) -> None:
     lines = [json.dumps(post(f"c{i}")) for i in range(3)]
     assert jsonl.split_lines(("\n".join(lines) + "\n").encode()) == [

@@ -54,18 +54,20 @@ def _blocks(path: Path, batch_size: int) -> Iterator[tuple[bytes, int, int]]:
 
 
 def _split_block(block: bytes, batch_size: int, progress: int) -> Iterator[tuple[bytes, int, int]]:
-    """Cut a block of whole lines after every ``batch_size``-th line."""
+    """Cut a block of whole lines into the fewest pieces of at most ``batch_size`` lines,
+    all about as long (no short tail piece)."""
     lines = line_count(block)
     if lines <= batch_size:
         yield block, lines, progress
         return
-    cuts = [*(_newline_ends(block)[batch_size - 1 :: batch_size]).tolist(), len(block)]
+    pieces = -(-lines // batch_size)
+    ends = _newline_ends(block)
+    cuts = [int(ends[lines * k // pieces - 1]) for k in range(1, pieces)] + [len(block)]
     start, base = 0, progress - len(block)
     for cut in cuts:
-        if cut > start:
-            piece = block[start:cut]
-            yield piece, line_count(piece), base + cut
-            start = cut
+        piece = block[start:cut]
+        yield piece, line_count(piece), base + cut
+        start = cut
 
 
 def _newline_ends(block: bytes) -> np.ndarray:
