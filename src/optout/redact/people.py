@@ -136,13 +136,16 @@ def _add_accounts(
     objector_account_ids: set[str],
     pseudonymizer: Pseudonymizer,
 ) -> None:
-    rows = zip(_column(batch, "account_id"), _column(batch, "username"),
-               _column(batch, "display_name"), _column(batch, "country"), strict=True)
+    account_ids = _column(batch, "account_id")
+    present = [account_id for account_id in account_ids if account_id is not None]
+    author_keys = iter(pseudonymizer.keys(pseudonymizer.AUTHOR, present))
+    rows = zip(account_ids, _column(batch, "username"), _column(batch, "display_name"),
+               _column(batch, "country"), strict=True)
     for account_id, username, display_name, country in rows:
         if account_id is None:
             continue
-        index = builder.person(pseudonymizer.author(account_id),
-                               account_id in objector_account_ids, language_of_country(country))
+        index = builder.person(next(author_keys), account_id in objector_account_ids,
+                               language_of_country(country))
         if username:
             builder.add_handle(username, index)
         if display_name:
