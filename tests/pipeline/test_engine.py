@@ -26,7 +26,7 @@ def test_batches_are_cut_and_come_back_in_order(workers: int) -> None:
                pa.RecordBatch.from_pydict({"n": [100, 101]})]  # fmt: skip
     engine = LocalEngine(workers, batch_rows=3)
     results = [r.batch for r in engine.run([Double()], batches)]
-    assert [b.num_rows for b in results] == [3, 3, 1, 2]
+    assert [b.num_rows for b in results] == [2, 2, 3, 2]  # about equal pieces
     assert [v for b in results for v in b.column("n").to_pylist()] == [
         0, 2, 4, 6, 8, 10, 12, 200, 202
     ]

@@ -20,6 +20,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
+from itertools import pairwise
 from typing import Any
 
 import pyarrow as pa
@@ -115,7 +116,10 @@ def worker_pool(workers: int, initializer: Any, initargs: tuple[Any, ...]) -> Pr
 
 
 def _sliced(batches: Iterable[pa.RecordBatch], rows: int) -> Iterator[pa.RecordBatch]:
-    """Each batch in pieces of at most ``rows`` rows (zero-copy slices)."""
+    """Each batch in the fewest pieces of at most ``rows`` rows, all about as long (zero-copy
+    slices)."""
     for batch in batches:
-        for start in range(0, batch.num_rows, rows):
-            yield batch.slice(start, rows)
+        pieces = -(-batch.num_rows // rows)
+        bounds = [batch.num_rows * k // pieces for k in range(pieces + 1)]
+        for start, end in pairwise(bounds):
+            yield batch.slice(start, end - start)
