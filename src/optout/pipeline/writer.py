@@ -42,6 +42,9 @@ STATS_COLUMNS = "bucket,kind,lang,created_date"
 # Dictionary encoding only where values repeat: keys and texts are nearly all distinct, so a
 # dictionary would be built and then given up (25% of the writer's CPU, and larger files).
 DICTIONARY_COLUMNS = ["kind", "lang"]
+# zstd's level 1: on the sample's rows as small as level 3's files (within 0.2%), for ~20%
+# less of the writer's CPU.
+ZSTD_LEVEL = 1
 TABLE_CONFIGURATION = {
     "delta.dataSkippingStatsColumns": STATS_COLUMNS,
     "delta.logRetentionDuration": "interval 0 days",
@@ -123,7 +126,7 @@ class BucketedWriter:
                 self.data_dir / relative,
                 FILE_SCHEMA,
                 compression="zstd",
-                compression_level=3,
+                compression_level=ZSTD_LEVEL,
                 write_statistics=STATS_COLUMNS.split(","),
                 use_dictionary=DICTIONARY_COLUMNS,
             )
