@@ -45,14 +45,17 @@ class ReadAhead(Generic[T]):
         try:
             for item in source:
                 if not self._offer(item):
-                    return
+                    break
         except BaseException as error:  # handed to the consumer, raised there
             end = _End(error)
         finally:
-            close = getattr(source, "close", None)
-            if close is not None:
-                close()
-        self._offer(end)
+            try:
+                close = getattr(source, "close", None)
+                if close is not None:
+                    close()
+            except BaseException as error:
+                end = end if end.error is not None else _End(error)
+            self._offer(end)  # always: the consumer waits for it
 
     def _offer(self, item: T | _End) -> bool:
         """Queue ``item`` unless the consumer stopped; whether it was queued."""
