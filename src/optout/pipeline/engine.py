@@ -17,7 +17,7 @@ import multiprocessing
 import os
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from itertools import pairwise
@@ -101,7 +101,9 @@ class LocalEngine:
                 yield pending.popleft().result()
 
 
-def worker_pool(workers: int, initializer: Any, initargs: tuple[Any, ...]) -> ProcessPoolExecutor:
+def worker_pool(
+    workers: int, initializer: Callable[..., None], initargs: tuple[Any, ...]
+) -> ProcessPoolExecutor:
     """A pool of ``workers`` processes forked from this one (``initializer(*initargs)`` runs
     in each, on objects inherited, not pickled). Standard streams are flushed first, so no
     child writes out what this process had buffered."""
